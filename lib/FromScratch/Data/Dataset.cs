@@ -1,0 +1,40 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace FromScratch.Data;
+
+/// <summary>
+/// One split of a dataset: <see cref="X"/> holds one image per row, <see cref="T"/> the answers (one-hot rows, or one
+/// column of labels). Deconstructs as <c>var (x, t) = split;</c>.
+/// </summary>
+/// <remarks>
+/// With <c>flatten: false</c> the rows are the same 784 numbers, to be read as <see cref="ImageShape"/> = (1, 28, 28):
+/// channel, row, column in row-major order; <see cref="Image"/> returns one image as a 28×28 matrix.
+/// </remarks>
+public sealed record DataSplit<TValue>(Matrix<TValue> X, Matrix<TValue> T) where TValue : struct, IEquatable<TValue>, IFormattable
+{
+    /// <summary>The raw IDX content: pixels 0..255, row-major, image after image.</summary>
+    public required IdxImages RawImages { get; init; }
+
+    /// <summary>The labels 0..9.</summary>
+    public required byte[] Labels { get; init; }
+
+    /// <summary>(1, 28, 28) when loaded with <c>flatten: false</c>, (784) otherwise.</summary>
+    public required int[] ImageShape { get; init; }
+
+    /// <summary>How many examples.</summary>
+    public int Count => X.RowCount;
+
+    /// <summary>Example <paramref name="index"/> as a rows×columns image matrix.</summary>
+    public Matrix<TValue> Image(int index)
+    {
+        int rows = RawImages.Rows, cols = RawImages.Columns;
+        return Matrix<TValue>.Build.Dense(rows, cols, (r, c) => X[index, r * cols + c]);
+    }
+}
+
+/// <summary>A dataset's training and test splits; deconstructs as <c>var ((xTrain, tTrain), (xTest, tTest)) = data;</c>.</summary>
+public sealed record Dataset<TValue>(DataSplit<TValue> Train, DataSplit<TValue> Test) where TValue : struct, IEquatable<TValue>, IFormattable
+{
+    /// <summary>The name of each class (the digits "0".."9" for MNIST).</summary>
+    public required IReadOnlyList<string> ClassNames { get; init; }
+}

@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace FromScratch.Data;
+
+/// <summary>Images of an IDX file: <see cref="Count"/> images of <see cref="Rows"/>×<see cref="Columns"/> bytes, row-major, one after another.</summary>
+public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
+{
+    /// <summary>Pixels per image (784 for MNIST).</summary>
+    public int PixelsPerImage => Rows * Columns;
+}
+
+/// <summary>
+/// Reader (and, for tests and tools, writer) of the IDX format of MNIST: a big-endian header
+/// (magic 0x00000803 for images, 0x00000801 for labels, then the dimensions) followed by unsigned bytes.
+/// Plain files and gzip files (as the mirrors serve them) are both accepted.
+/// </summary>
+public static class Idx
+{
+    public const int ImagesMagic = 0x00000803;
+    public const int LabelsMagic = 0x00000801;
+    private const long MaxPayload = 1L << 31; // 2 GiB: no real IDX file comes near; larger declarations are damage
+
+    /// <summary>Reads an IDX image file (idx3-ubyte), plain or gzip.</summary>
+    /// <exception cref="DatasetException">The file is missing, truncated, too long, or not an image file.</exception>
+    public static IdxImages ReadImages(string path)
+    {
+        var (dims, payload) = Read(path, ImagesMagic, 3, "images (idx3-ubyte)");
+        return new IdxImages(dims[0], dims[1], dims[2], payload);
+    }
+
+    /// <summary>Reads an IDX label file (idx1-ubyte), plain or gzip.</summary>
+    public static byte[] ReadLabels(string path) => Read(path, LabelsMagic, 1, "labels (idx1-ubyte)").Payload;
+
+    /// <summary>Reads an image file and its label file and checks that they belong together.</summary>
+    public static (IdxImages Images, byte[] Labels) ReadPair(string imagesPath, string labelsPath, int classes = 10)
+    {
+        var images = ReadImages(imagesPath);
+        var labels = ReadLabels(labelsPath);
+        if (images.Count != labels.Length)
+            throw new DatasetException(
+                $"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels; they must match.", labelsPath);
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] >= classes)
+                throw new DatasetException($"{labelsPath}: label #{i} is {labels[i]}, outside 0..{classes - 1}.", labelsPath);
+        return (images, labels);
+    }
+
+    private static (int[] Dims, byte[] Payload) Read(string path, int magic, int rank, string kind)
+    {
+        if (!File.Exists(path)) throw new DatasetException($"IDX file not found: {path}", path);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            long fileLength = file.Length;
+            if (fileLength == 0) throw Bad(path, "the file is empty");
+            int b0 = file.ReadByte(), b1 = file.ReadByte();
+            file.Position = 0;
+            bool gzip = b0 == 0x1f && b1 == 0x8b;
+
+            long? expectedTotal = null;
+            Stream stream = file;
+            if (gzip)
+            {
+                if (fileLength < 18) throw Bad(path, $"gzip file of {fileLength} bytes is too short to hold anything");
+                // The gzip trailer's ISIZE is the uncompressed length mod 2^32; checked below against the header
+                // so that a damaged count is caught before anything large is allocated.
+                Span<byte> trailer = stackalloc byte[4];
+                file.Position = fileLength - 4;
+                file.ReadExactly(trailer);
+                file.Position = 0;
+                expectedTotal = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+                stream = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            }
+
+            int headerLength = 4 + 4 * rank;
+            var header = new byte[headerLength];
+            int got = ReadUpTo(stream, header);
+            if (got < headerLength)
+                throw Bad(path, $"truncated header: {got} of {headerLength} bytes");
+            int actualMagic = BinaryPrimitives.ReadInt32BigEndian(header);
+            if (actualMagic != magic)
+                throw Bad(path, $"magic number 0x{actualMagic:X8} is not 0x{magic:X8}: this is not an IDX {kind} file"
+                    + (actualMagic is ImagesMagic or LabelsMagic ? " (images and labels swapped?)" : ""));
+            var dims = new int[rank];
+            long payloadLength = 1;
+            for (int i = 0; i < rank; i++)
+            {
+                dims[i] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * i));
+                if (dims[i] <= 0) throw Bad(path, $"dimension {i} is {dims[i]}; every dimension must be positive");
+                payloadLength *= dims[i];
+                if (payloadLength > MaxPayload) throw Bad(path, $"declared size {string.Join("×", dims[..(i + 1)])} is larger than any IDX file can be");
+            }
+
+            if (!gzip && headerLength + payloadLength != fileLength)
+                throw Bad(path, headerLength + payloadLength > fileLength
+                    ? $"truncated: the header declares {Describe(dims)} = {headerLength + payloadLength} bytes, the file has {fileLength}"
+                    : $"{fileLength - headerLength - payloadLength} bytes of unexpected data after the {Describe(dims)} declared by the header");
+            if (gzip && ((headerLength + payloadLength) & 0xFFFFFFFFL) != expectedTotal)
+                throw Bad(path, $"the header declares {Describe(dims)} = {headerLength + payloadLength} bytes, but the gzip data holds {expectedTotal} bytes (truncated or damaged)");
+
+            var payload = GC.AllocateUninitializedArray<byte>((int)payloadLength);
+            got = ReadUpTo(stream, payload);
+            if (got < payloadLength)
+                throw Bad(path, $"truncated: expected {payloadLength} bytes of data after the header, found {got}");
+            if (gzip && stream.ReadByte() != -1)
+                throw Bad(path, "unexpected data after the declared content");
+            if (gzip) stream.Dispose();
+            return (dims, payload);
+        }
+        catch (DatasetException) { throw; }
+        catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException or UnauthorizedAccessException)
+        {
+            throw new DatasetException($"Cannot read {path}: {e.Message}", path, e);
+        }
+    }
+
+    private static string Describe(int[] dims) => dims.Length == 1 ? $"{dims[0]} labels" : $"{dims[0]} images of {dims[1]}×{dims[2]}";
+
+    private static int ReadUpTo(Stream s, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = s.Read(buffer[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private static DatasetException Bad(string path, string what) => new($"{path} is not a valid IDX file: {what}.", path);
+
+    /// <summary>Writes an IDX image file (plain, or gzip when the path ends in .gz).</summary>
+    public static void WriteImages(string path, IdxImages images)
+        => Write(path, ImagesMagic, [images.Count, images.Rows, images.Columns], images.Pixels);
+
+    /// <summary>Writes an IDX label file (plain, or gzip when the path ends in .gz).</summary>
+    public static void WriteLabels(string path, byte[] labels) => Write(path, LabelsMagic, [labels.Length], labels);
+
+    private static void Write(string path, int magic, int[] dims, byte[] payload)
+    {
+        using var file = File.Create(path);
+        using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file;
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, magic);
+        s.Write(word);
+        foreach (var d in dims) { BinaryPrimitives.WriteInt32BigEndian(word, d); s.Write(word); }
+        s.Write(payload);
+    }
+}

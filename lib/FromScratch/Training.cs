@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using FromScratch.Data;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace FromScratch;
+
+/// <summary>
+/// The tutorial's hyperparameters (하이퍼파라미터). The defaults are its values: 10000 iterations, batch 100, learning rate 0.1, hidden 20.
+/// </summary>
+public sealed record TrainingOptions(
+    int Iterations = 10_000,
+    int BatchSize = 100,
+    double LearningRate = 0.1,
+    int HiddenSize = 20,
+    double WeightInitStd = 0.01,
+    int? Seed = null)
+{
+    /// <summary>Throws with the allowed range when a value is out of it.</summary>
+    public void Validate(int trainSize)
+    {
+        if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), $"Iterations must be at least 1; got {Iterations}.");
+        if (BatchSize < 1 || BatchSize > trainSize)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be between 1 and the training set size {trainSize}; got {BatchSize}.");
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0)
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate must be a positive number; got {LearningRate}.");
+        if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), $"HiddenSize must be at least 1; got {HiddenSize}.");
+        if (!double.IsFinite(WeightInitStd) || WeightInitStd <= 0)
+            throw new ArgumentOutOfRangeException(nameof(WeightInitStd), $"WeightInitStd must be a positive number; got {WeightInitStd}.");
+    }
+
+    /// <summary>Iterations per epoch (에폭): the training set size over the batch size, 600 for MNIST with batch 100.</summary>
+    public int IterationsPerEpoch(int trainSize) => Math.Max(1, trainSize / BatchSize);
+}
+
+/// <summary>One evaluation, made every epoch (and at iteration 0, as the tutorial does).</summary>
+public sealed record EpochResult(int Epoch, int Iteration, double TrainAccuracy, double TestAccuracy, TimeSpan Elapsed)
+{
+    /// <summary>The line the tutorial prints.</summary>
+    public override string ToString() => $"Train Accuracy : {TrainAccuracy:0.####}  Test Accuracy : {TestAccuracy:0.####}";
+}
+
+/// <summary>What a training run recorded: the loss after every step and the accuracies after every epoch.</summary>
+public sealed class TrainingHistory
+{
+    public List<double> TrainLoss { get; } = [];
+    public List<EpochResult> Epochs { get; } = [];
+    public IEnumerable<double> TrainAccuracy => Epochs.Select(e => e.TrainAccuracy);
+    public IEnumerable<double> TestAccuracy => Epochs.Select(e => e.TestAccuracy);
+    public TimeSpan Elapsed { get; internal set; }
+}
+
+/// <summary>The loss became NaN or infinite: training diverged (usually a learning rate that is too large).</summary>
+public sealed class TrainingDivergedException(int iteration, double loss, double learningRate)
+    : Exception($"Training diverged at iteration {iteration}: the loss is {loss}. The learning rate {learningRate} is probably too large; try a smaller one (the tutorial uses 0.1).")
+{
+    public int Iteration { get; } = iteration;
+    public double Loss { get; } = loss;
+}
+
+/// <summary>The tutorial's training loop: minibatch (미니배치) → gradient → SGD update → loss, and accuracies every epoch.</summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains <paramref name="net"/> in place and returns what happened. Batches are drawn with replacement,
+    /// like <c>np.random.choice(train_size, batch_size)</c>.
+    /// </summary>
+    /// <param name="onEpoch">Called after each evaluation (iteration 0, 600, 1200, … for MNIST).</param>
+    /// <param name="onStep">Called after each step with the iteration and the batch loss.</param>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public static TrainingHistory Train<T>(TwoLayerNet<T> net, Dataset<T> data, TrainingOptions options,
+        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        var ((xTrain, tTrain), (xTest, tTest)) = data;
+        int trainSize = xTrain.RowCount;
+        options.Validate(trainSize);
+        int perEpoch = options.IterationsPerEpoch(trainSize);
+        var rng = options.Seed is int s ? new Random(s) : new Random();
+        var history = new TrainingHistory();
+        var clock = Stopwatch.StartNew();
+        T lr = T.CreateChecked(options.LearningRate);
+        var batchMask = new int[options.BatchSize];
+
+        for (int i = 0; i < options.Iterations; i++)
+        {
+            for (int k = 0; k < batchMask.Length; k++) batchMask[k] = rng.Next(trainSize);
+            var xBatch = xTrain.SelectRows(batchMask);   // (batch, 784)
+            var tBatch = tTrain.SelectRows(batchMask);   // (batch, 10)
+
+            var grads = net.Gradient(xBatch, tBatch);
+            Sgd.Update(net.Params, grads, lr);
+
+            double loss = double.CreateChecked(net.Loss(xBatch, tBatch));
+            if (!double.IsFinite(loss)) throw new TrainingDivergedException(i, loss, options.LearningRate);
+            history.TrainLoss.Add(loss);
+            onStep?.Invoke(i, loss);
+
+            if (i % perEpoch == 0)
+            {
+                var result = new EpochResult(history.Epochs.Count, i, net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest), clock.Elapsed);
+                history.Epochs.Add(result);
+                onEpoch?.Invoke(result);
+            }
+        }
+        history.Elapsed = clock.Elapsed;
+        return history;
+    }
+}
