@@ -49,9 +49,12 @@ public sealed class TrainingHistory
     public TimeSpan Elapsed { get; internal set; }
 }
 
-/// <summary>The loss became NaN or infinite: training diverged (usually a learning rate that is too large).</summary>
-public sealed class TrainingDivergedException(int iteration, double loss, double learningRate)
-    : Exception($"Training diverged at iteration {iteration}: the loss is {loss}. The learning rate {learningRate} is probably too large; try a smaller one (the tutorial uses 0.1).")
+/// <summary>
+/// Training diverged: the loss became NaN or infinite, or over the last steps it averaged worse than a uniform guess
+/// (twice ln(classes)). Usually the learning rate is too large.
+/// </summary>
+public sealed class TrainingDivergedException(int iteration, double loss, double learningRate, string what)
+    : Exception($"Training diverged at iteration {iteration}: {what}. The learning rate {learningRate} is probably too large; try a smaller one (the tutorial uses 0.1).")
 {
     public int Iteration { get; } = iteration;
     public double Loss { get; } = loss;
@@ -91,8 +94,8 @@ public static class Trainer
             Sgd.Update(net.Params, grads, lr);
 
             double loss = double.CreateChecked(net.Loss(xBatch, tBatch));
-            if (!double.IsFinite(loss)) throw new TrainingDivergedException(i, loss, options.LearningRate);
             history.TrainLoss.Add(loss);
+            CheckDivergence(history.TrainLoss, net.OutputSize, options.LearningRate);
             onStep?.Invoke(i, loss);
 
             if (i % perEpoch == 0)
@@ -104,5 +107,28 @@ public static class Trainer
         }
         history.Elapsed = clock.Elapsed;
         return history;
+    }
+
+    /// <summary>How many recent steps the divergence check averages.</summary>
+    public const int DivergenceWindow = 20;
+
+    /// <summary>
+    /// Throws when the latest loss is NaN or infinite, or when the last <see cref="DivergenceWindow"/> losses average more than
+    /// 2·ln(classes): a network that guessed uniformly would score ln(classes), so this one is confidently wrong.
+    /// (The cross-entropy's δ caps each loss at −ln δ ≈ 16, so a diverging float network rarely reaches NaN by itself.)
+    /// </summary>
+    public static void CheckDivergence(IReadOnlyList<double> losses, int classes, double learningRate)
+    {
+        int i = losses.Count - 1;
+        double loss = losses[i];
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(i, loss, learningRate, $"the loss is {loss}");
+        if (losses.Count < DivergenceWindow) return;
+        double mean = 0;
+        for (int k = losses.Count - DivergenceWindow; k < losses.Count; k++) mean += losses[k];
+        mean /= DivergenceWindow;
+        double limit = 2 * Math.Log(classes);
+        if (mean > limit)
+            throw new TrainingDivergedException(i, loss, learningRate,
+                $"the loss averaged {mean:0.00} over the last {DivergenceWindow} steps, worse than guessing (ln {classes} = {Math.Log(classes):0.00})");
     }
 }

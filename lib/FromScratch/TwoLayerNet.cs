@@ -21,6 +21,13 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
     /// </summary>
     public Dictionary<string, Matrix<T>> Params { get; }
 
+    /// <summary>
+    /// The δ inside the loss's log (1e-7, the tutorial's value). The backprop formula <c>dy = (y − t) / batch</c> is the
+    /// exact derivative of the loss with δ = 0; with δ = 1e-7 the two differ by about δ / y, around 1e-7 for an untrained
+    /// network. Set this to 0 to check gradients to 1e-8 and beyond.
+    /// </summary>
+    public double LossDelta { get; set; } = Functions.CrossEntropyDelta;
+
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int OutputSize { get; }
@@ -71,7 +78,7 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
     public T Loss(Matrix<T> x, Matrix<T> t)
     {
         RequireBatch(x, t, "Loss");
-        return CrossEntropyError(Predict(x), t);
+        return CrossEntropyError(Predict(x), t, LossDelta);
     }
 
     /// <summary>

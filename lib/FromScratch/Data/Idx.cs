@@ -75,13 +75,14 @@ public static class Idx
 
             int headerLength = 4 + 4 * rank;
             var header = new byte[headerLength];
-            int got = ReadUpTo(stream, header);
-            if (got < headerLength)
-                throw Bad(path, $"truncated header: {got} of {headerLength} bytes");
+            int got = ReadUpTo(stream, header.AsSpan(0, 4));
+            if (got < 4) throw Bad(path, $"truncated header: {got} of {headerLength} bytes");
             int actualMagic = BinaryPrimitives.ReadInt32BigEndian(header);
             if (actualMagic != magic)
                 throw Bad(path, $"magic number 0x{actualMagic:X8} is not 0x{magic:X8}: this is not an IDX {kind} file"
                     + (actualMagic is ImagesMagic or LabelsMagic ? " (images and labels swapped?)" : ""));
+            got = 4 + ReadUpTo(stream, header.AsSpan(4));
+            if (got < headerLength) throw Bad(path, $"truncated header: {got} of {headerLength} bytes");
             var dims = new int[rank];
             long payloadLength = 1;
             for (int i = 0; i < rank; i++)
