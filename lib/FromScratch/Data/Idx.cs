@@ -23,14 +23,34 @@ public static class Idx
 
     /// <summary>Reads an IDX image file (idx3-ubyte), plain or gzip.</summary>
     /// <exception cref="DatasetException">The file is missing, truncated, too long, or not an image file.</exception>
-    public static IdxImages ReadImages(string path)
+    public static IdxImages ReadImages(string path) => WithFile(path, s => ReadImages(s, path));
+
+    /// <summary>Reads IDX images from a seekable stream; <paramref name="name"/> is used in error messages.</summary>
+    public static IdxImages ReadImages(Stream stream, string name)
     {
-        var (dims, payload) = Read(path, ImagesMagic, 3, "images (idx3-ubyte)");
+        var (dims, payload) = Read(stream, name, ImagesMagic, 3, "images (idx3-ubyte)");
         return new IdxImages(dims[0], dims[1], dims[2], payload);
     }
 
     /// <summary>Reads an IDX label file (idx1-ubyte), plain or gzip.</summary>
-    public static byte[] ReadLabels(string path) => Read(path, LabelsMagic, 1, "labels (idx1-ubyte)").Payload;
+    public static byte[] ReadLabels(string path) => WithFile(path, s => ReadLabels(s, path));
+
+    /// <summary>Reads IDX labels from a seekable stream; <paramref name="name"/> is used in error messages.</summary>
+    public static byte[] ReadLabels(Stream stream, string name) => Read(stream, name, LabelsMagic, 1, "labels (idx1-ubyte)").Payload;
+
+    private static T WithFile<T>(string path, Func<Stream, T> read)
+    {
+        if (!File.Exists(path)) throw new DatasetException($"IDX file not found: {path}", path);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return read(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetException($"Cannot read {path}: {e.Message}", path, e);
+        }
+    }
 
     /// <summary>Reads an image file and its label file and checks that they belong together.</summary>
     public static (IdxImages Images, byte[] Labels) ReadPair(string imagesPath, string labelsPath, int classes = 10)
@@ -46,12 +66,10 @@ public static class Idx
         return (images, labels);
     }
 
-    private static (int[] Dims, byte[] Payload) Read(string path, int magic, int rank, string kind)
+    private static (int[] Dims, byte[] Payload) Read(Stream file, string path, int magic, int rank, string kind)
     {
-        if (!File.Exists(path)) throw new DatasetException($"IDX file not found: {path}", path);
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             long fileLength = file.Length;
             if (fileLength == 0) throw Bad(path, "the file is empty");
             int b0 = file.ReadByte(), b1 = file.ReadByte();
