@@ -58,15 +58,15 @@ public static class IdxDataset
         var data = GC.AllocateUninitializedArray<T>(checked(n * p));
         const int Block = 32;
         var pixels = images.Pixels;
-        for (int i0 = 0; i0 < n; i0 += Block)
+        Parallel.For(0, (n + Block - 1) / Block, b =>
         {
-            int i1 = Math.Min(n, i0 + Block);
+            int i0 = b * Block, i1 = Math.Min(n, i0 + Block);
             for (int j = 0; j < p; j++)
             {
                 int col = j * n;
                 for (int i = i0; i < i1; i++) data[col + i] = table[pixels[i * p + j]];
             }
-        }
+        });
         return Matrix<T>.Build.Dense(n, p, data);
     }
 
