@@ -1,0 +1,202 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace FromScratch.Layers;
+
+/// <summary>
+/// The network rebuilt from layers: Affine1 → activation → Affine2 → … → AffineN, then <see cref="SoftmaxWithLoss{T}"/>.
+/// The gradient is one forward pass through the layers followed by one backward pass in reverse order.
+/// The affine layers hold the very matrices in <see cref="Params"/>: update them in place (<see cref="Sgd"/>) and the layers see it.
+/// </summary>
+/// <typeparam name="T"><c>float</c> to train, <c>double</c> to check gradients.</typeparam>
+public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+{
+    private readonly List<(string Name, ILayer<T> Layer)> layers = [];
+    private readonly List<Affine<T>> affines = [];
+
+    /// <summary>
+    /// The parameters <c>W1</c>, <c>b1</c>, …, <c>WN</c>, <c>bN</c>: Wi (in, out), bi (1, out).
+    /// These are the same matrix objects as the affine layers' <see cref="Affine{T}.W"/> and <see cref="Affine{T}.b"/>.
+    /// </summary>
+    public Dictionary<string, Matrix<T>> Params { get; } = [];
+
+    /// <summary>The layers in forward order with their names: Affine1, Sigmoid1 (or Relu1), Affine2, ….</summary>
+    public IReadOnlyList<(string Name, ILayer<T> Layer)> Layers => layers;
+
+    /// <summary>The output layer: softmax with the cross-entropy loss.</summary>
+    public SoftmaxWithLoss<T> LastLayer { get; } = new();
+
+    /// <summary>The activation between the affine layers.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>The δ inside the loss's log (see <see cref="SoftmaxWithLoss{T}.LossDelta"/>); 0 for exact gradient checks.</summary>
+    public double LossDelta { get => LastLayer.LossDelta; set => LastLayer.LossDelta = value; }
+
+    public int InputSize => affines[0].W.RowCount;
+    public int OutputSize => affines[^1].W.ColumnCount;
+
+    /// <summary>
+    /// A two-layer network like <see cref="TwoLayerNet{T}"/>. With the same <paramref name="seed"/> and sizes it starts from the
+    /// same parameters as a <see cref="TwoLayerNet{T}"/>: weights N(0, 1) × <paramref name="weightInitStd"/>, biases zero.
+    /// </summary>
+    public LayeredNet(int inputSize, int hiddenSize, int outputSize, Activation activation = Activation.Sigmoid,
+        double weightInitStd = 0.01, int? seed = null)
+        : this(inputSize, [hiddenSize], outputSize, activation, weightInitStd, seed) { }
+
+    /// <summary>A network with any number of hidden layers, e.g. <c>hiddenSizes: [100, 50]</c> for three affine layers.</summary>
+    public LayeredNet(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation = Activation.Sigmoid,
+        double weightInitStd = 0.01, int? seed = null)
+        : this(InitialParams(inputSize, hiddenSizes, outputSize, weightInitStd, seed), activation) { }
+
+    /// <summary>
+    /// A network on existing parameters <c>W1</c>, <c>b1</c>, …, <c>WN</c>, <c>bN</c>, which it shares: the matrices are
+    /// not copied, so in-place changes through either side are seen by both.
+    /// </summary>
+    public LayeredNet(IReadOnlyDictionary<string, Matrix<T>> parameters, Activation activation = Activation.Sigmoid)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!Enum.IsDefined(activation)) throw new ArgumentOutOfRangeException(nameof(activation), $"Unknown activation {activation}.");
+        Activation = activation;
+        int count = 0;
+        while (parameters.ContainsKey($"W{count + 1}")) count++;
+        if (count == 0)
+            throw new ArgumentException($"LayeredNet needs parameters W1, b1, …; got [{string.Join(", ", parameters.Keys)}].", nameof(parameters));
+        if (parameters.Count != 2 * count)
+            throw new ArgumentException(
+                $"LayeredNet expects exactly W1, b1, …, W{count}, b{count}; got [{string.Join(", ", parameters.Keys)}].", nameof(parameters));
+
+        for (int i = 1; i <= count; i++)
+        {
+            if (!parameters.TryGetValue($"b{i}", out var b))
+                throw new ArgumentException($"LayeredNet: W{i} has no bias b{i}; got [{string.Join(", ", parameters.Keys)}].", nameof(parameters));
+            var W = parameters[$"W{i}"];
+            if (i > 1 && W.RowCount != affines[^1].W.ColumnCount)
+                throw new ArgumentException(
+                    $"LayeredNet: W{i} {W.Shape()} must have {affines[^1].W.ColumnCount} rows, the columns of W{i - 1} {affines[^1].W.Shape()}.", nameof(parameters));
+            var affine = new Affine<T>(W, b);
+            Params[$"W{i}"] = W;
+            Params[$"b{i}"] = b;
+            affines.Add(affine);
+            layers.Add(($"Affine{i}", affine));
+            if (i < count)
+                layers.Add(activation == Activation.Relu ? ($"Relu{i}", new Relu<T>()) : ($"Sigmoid{i}", new Sigmoid<T>()));
+        }
+    }
+
+    /// <summary>
+    /// The layered version of <paramref name="net"/>, sharing its parameter matrices: after an in-place <see cref="Sgd.Update{T}(IDictionary{string, Matrix{T}}, Dictionary{string, Matrix{T}}, T)"/>
+    /// of either network's <c>Params</c>, both compute with the new values. With <see cref="Activation.Sigmoid"/> it is the same function
+    /// as <paramref name="net"/>; its <see cref="LossDelta"/> is copied.
+    /// </summary>
+    public static LayeredNet<T> From(TwoLayerNet<T> net, Activation activation = Activation.Sigmoid)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        return new LayeredNet<T>(net.Params, activation) { LossDelta = net.LossDelta };
+    }
+
+    /// <summary>The scores before the softmax, shape (batch, output): the forward pass through <see cref="Layers"/>.</summary>
+    public Matrix<T> Scores(Matrix<T> x)
+    {
+        RequireInput(x, "Scores");
+        foreach (var (_, layer) in layers) x = layer.Forward(x);
+        return x;
+    }
+
+    /// <summary>The class probabilities, shape (batch, output): the softmax of <see cref="Scores"/>.</summary>
+    public Matrix<T> Predict(Matrix<T> x) => Functions.Softmax(Scores(x));
+
+    /// <summary>The cross-entropy loss of the batch <paramref name="x"/> against one-hot <paramref name="t"/>.</summary>
+    public T Loss(Matrix<T> x, Matrix<T> t)
+    {
+        RequireBatch(x, t, "Loss");
+        return LastLayer.Forward(Scores(x), t);
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="Loss"/> for every parameter by backpropagation: forward through every layer, then backward from
+    /// the loss (dout = 1) through the layers in reverse order. Keys as in <see cref="Params"/>.
+    /// </summary>
+    public Dictionary<string, Matrix<T>> Gradient(Matrix<T> x, Matrix<T> t)
+    {
+        Loss(x, t);                                           // forward
+        var dout = LastLayer.Backward();                      // (batch, output)
+        for (int i = layers.Count - 1; i >= 0; i--)
+            dout = layers[i].Layer.Backward(dout);            // backward
+        var grads = new Dictionary<string, Matrix<T>>();
+        for (int i = 0; i < affines.Count; i++)
+        {
+            grads[$"W{i + 1}"] = affines[i].dW!;
+            grads[$"b{i + 1}"] = affines[i].db!;
+        }
+        return grads;
+    }
+
+    /// <summary>The gradient of <see cref="Loss"/> by central differences, for checking <see cref="Gradient"/> (slow; use double).</summary>
+    public Dictionary<string, Matrix<T>> NumericalGradient(Matrix<T> x, Matrix<T> t)
+    {
+        RequireBatch(x, t, "NumericalGradient");
+        Func<Matrix<T>, T> f = _ => Loss(x, t);   // reads Params, which the numerical gradient perturbs in place
+        return Params.ToDictionary(p => p.Key, p => Functions.NumericalGradient(f, p.Value));
+    }
+
+    /// <summary>
+    /// The fraction of rows whose largest score is the answer. <paramref name="t"/> is one-hot (batch, output) or one column of labels.
+    /// </summary>
+    public double Accuracy(Matrix<T> x, Matrix<T> t)
+    {
+        RequireInput(x, "Accuracy");
+        if (t.RowCount != x.RowCount || (t.ColumnCount != OutputSize && t.ColumnCount != 1))
+            throw new ArgumentException(
+                $"Accuracy: t must be one-hot ({x.RowCount}, {OutputSize}) or labels ({x.RowCount}, 1) for x {x.Shape()}; got {t.Shape()}.", nameof(t));
+        var predicted = Scores(x).ArgMaxRows();  // softmax keeps the order
+        int[] answers = t.ColumnCount == 1 && OutputSize != 1
+            ? Enumerable.Range(0, t.RowCount).Select(r => int.CreateChecked(t[r, 0])).ToArray()
+            : t.ArgMaxRows();
+        int correct = 0;
+        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == answers[i]) correct++;
+        return (double)correct / x.RowCount;
+    }
+
+    private static Dictionary<string, Matrix<T>> InitialParams(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, double weightInitStd, int? seed)
+    {
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
+        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), $"inputSize must be at least 1; got {inputSize}.");
+        if (outputSize < 1) throw new ArgumentOutOfRangeException(nameof(outputSize), $"outputSize must be at least 1; got {outputSize}.");
+        foreach (int h in hiddenSizes)
+            if (h < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSizes), $"Every hidden size must be at least 1; got [{string.Join(", ", hiddenSizes)}].");
+        if (!double.IsFinite(weightInitStd) || weightInitStd <= 0)
+            throw new ArgumentOutOfRangeException(nameof(weightInitStd), $"weightInitStd must be a positive number; got {weightInitStd}.");
+
+        // The same draws in the same order as TwoLayerNet: W1 row by row, then W2, …
+        var normal = new Normal(0.0, 1.0, seed is int s ? new Random(s) : new Random());
+        T std = T.CreateChecked(weightInitStd);
+        int[] sizes = [inputSize, .. hiddenSizes, outputSize];
+        var weights = new List<Matrix<T>>();
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            var W = Matrix<T>.Build.Dense(sizes[i], sizes[i + 1]);
+            for (int r = 0; r < W.RowCount; r++)
+                for (int c = 0; c < W.ColumnCount; c++)
+                    W[r, c] = T.CreateChecked(normal.Sample()) * std;
+            weights.Add(W);
+        }
+        var parameters = new Dictionary<string, Matrix<T>>();
+        for (int i = 0; i < weights.Count; i++)
+        {
+            parameters[$"W{i + 1}"] = weights[i];
+            parameters[$"b{i + 1}"] = Matrix<T>.Build.Dense(1, weights[i].ColumnCount);
+        }
+        return parameters;
+    }
+
+    private void RequireInput(Matrix<T> x, string where)
+        => Shapes.RequireColumns(x, InputSize, nameof(x), where, "one row per example, inputSize columns");
+
+    private void RequireBatch(Matrix<T> x, Matrix<T> t, string where)
+    {
+        RequireInput(x, where);
+        if (t.RowCount != x.RowCount || t.ColumnCount != OutputSize)
+            throw new ArgumentException(
+                $"{where}: t must be one-hot of shape ({x.RowCount}, {OutputSize}) to match x {x.Shape()}; got {t.Shape()}.", nameof(t));
+    }
+}
