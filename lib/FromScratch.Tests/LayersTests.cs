@@ -200,6 +200,9 @@ public class LayersTests
         p.Remove("b2");
         p["c2"] = Random(1, 2, 4);
         Assert.Contains("b2", Assert.Throws<ArgumentException>(() => new LayeredNet<double>(p)).Message);
+        p["b2"] = Random(1, 3, 4);
+        p.Remove("c2");
+        Assert.Contains("b2 (1, 3) must have shape (1, 2)", Assert.Throws<ArgumentException>(() => new LayeredNet<double>(p)).Message);
         Assert.Contains("W1", Assert.Throws<ArgumentException>(() => new LayeredNet<double>(new Dictionary<string, Matrix<double>>())).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new LayeredNet<float>(784, [20, 0], 10));
     }

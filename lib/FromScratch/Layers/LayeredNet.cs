@@ -8,6 +8,7 @@ namespace FromScratch.Layers;
 /// The gradient is one forward pass through the layers followed by one backward pass in reverse order.
 /// The affine layers hold the very matrices in <see cref="Params"/>: update them in place (<see cref="Sgd"/>) and the layers see it.
 /// </summary>
+/// <remarks>The layers remember their last forward pass, so one network must not be used from two threads at once.</remarks>
 /// <typeparam name="T"><c>float</c> to train, <c>double</c> to check gradients.</typeparam>
 public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
 {
@@ -70,6 +71,8 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
             if (!parameters.TryGetValue($"b{i}", out var b))
                 throw new ArgumentException($"LayeredNet: W{i} has no bias b{i}; got [{string.Join(", ", parameters.Keys)}].", nameof(parameters));
             var W = parameters[$"W{i}"];
+            if (b.RowCount != 1 || b.ColumnCount != W.ColumnCount)
+                throw new ArgumentException($"LayeredNet: b{i} {b.Shape()} must have shape (1, {W.ColumnCount}) to match W{i} {W.Shape()}.", nameof(parameters));
             if (i > 1 && W.RowCount != affines[^1].W.ColumnCount)
                 throw new ArgumentException(
                     $"LayeredNet: W{i} {W.Shape()} must have {affines[^1].W.ColumnCount} rows, the columns of W{i - 1} {affines[^1].W.Shape()}.", nameof(parameters));
@@ -120,8 +123,9 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     {
         Loss(x, t);                                           // forward
         var dout = LastLayer.Backward();                      // (batch, output)
-        for (int i = layers.Count - 1; i >= 0; i--)
+        for (int i = layers.Count - 1; i >= 1; i--)
             dout = layers[i].Layer.Backward(dout);            // backward
+        affines[0].BackwardParameters(dout);                  // the input x is data: no dx needed
         var grads = new Dictionary<string, Matrix<T>>();
         for (int i = 0; i < affines.Count; i++)
         {
