@@ -22,7 +22,7 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     public Dictionary<string, Matrix<T>> Params { get; } = [];
 
     /// <summary>The layers in forward order with their names: Affine1, Sigmoid1 (or Relu1), Affine2, ….</summary>
-    public IReadOnlyList<(string Name, ILayer<T> Layer)> Layers => layers;
+    public IReadOnlyList<(string Name, ILayer<T> Layer)> Layers => layers.AsReadOnly();
 
     /// <summary>The output layer: softmax with the cross-entropy loss.</summary>
     public SoftmaxWithLoss<T> LastLayer { get; } = new();
@@ -33,7 +33,10 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     /// <summary>The δ inside the loss's log (see <see cref="SoftmaxWithLoss{T}.LossDelta"/>); 0 for exact gradient checks.</summary>
     public double LossDelta { get => LastLayer.LossDelta; set => LastLayer.LossDelta = value; }
 
+    /// <summary>Columns of the input: the rows of W1.</summary>
     public int InputSize => affines[0].W.RowCount;
+
+    /// <summary>Number of classes: the columns of the last W.</summary>
     public int OutputSize => affines[^1].W.ColumnCount;
 
     /// <summary>
