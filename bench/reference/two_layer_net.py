@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""numpy reference for the FromScratch.NET benchmark (issue #4).
+
+The same loop as the tutorial's two-layer network trained by backpropagation: 784-20-10, batches of 100 drawn with
+replacement, learning rate 0.1, the batch loss recomputed after every update, train and test accuracy every epoch
+(600 iterations) including iteration 0. Written for this repository; prints one JSON object on stdout.
+
+Usage: /usr/bin/python3 bench/reference/two_layer_net.py --data data/mnist [--iterations 10000] [--seed 42]
+                                                         [--numgrad-batch 100] [--skip-numgrad]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = int.from_bytes(data[0:4], "big")
+    dims = magic & 0xFF
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(folder):
+    def images(name):
+        a = read_idx(os.path.join(folder, name))
+        return (a.reshape(a.shape[0], -1).astype(np.float32)) / 255.0
+
+    def one_hot(name):
+        labels = read_idx(os.path.join(folder, name))
+        t = np.zeros((labels.size, 10), dtype=np.float32)
+        t[np.arange(labels.size), labels] = 1
+        return t
+
+    return (images("train-images-idx3-ubyte"), one_hot("train-labels-idx1-ubyte"),
+            images("t10k-images-idx3-ubyte"), one_hot("t10k-labels-idx1-ubyte"))
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def softmax(x):
+    x = x - np.max(x, axis=-1, keepdims=True)
+    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
+
+
+def cross_entropy_error(y, t):
+    if y.ndim == 1:
+        t = t.reshape(1, t.size)
+        y = y.reshape(1, y.size)
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    batch_size = y.shape[0]
+    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+
+
+def numerical_gradient(f, x):
+    h = 1e-4
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        idx = it.multi_index
+        tmp = x[idx]
+        x[idx] = float(tmp) + h
+        fxh1 = f(x)
+        x[idx] = tmp - h
+        fxh2 = f(x)
+        grad[idx] = (fxh1 - fxh2) / (2 * h)
+        x[idx] = tmp
+        it.iternext()
+    return grad
+
+
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {
+            "W1": weight_init_std * np.random.randn(input_size, hidden_size),
+            "b1": np.zeros(hidden_size),
+            "W2": weight_init_std * np.random.randn(hidden_size, output_size),
+            "b2": np.zeros(output_size),
+        }
+
+    def predict(self, x):
+        a1 = np.dot(x, self.params["W1"]) + self.params["b1"]
+        z1 = sigmoid(a1)
+        a2 = np.dot(z1, self.params["W2"]) + self.params["b2"]
+        return softmax(a2)
+
+    def loss(self, x, t):
+        return cross_entropy_error(self.predict(x), t)
+
+    def accuracy(self, x, t):
+        y = np.argmax(self.predict(x), axis=1)
+        return np.sum(y == np.argmax(t, axis=1)) / float(x.shape[0])
+
+    def numerical_gradient(self, x, t):
+        f = lambda _: self.loss(x, t)
+        return {k: numerical_gradient(f, self.params[k]) for k in ("W1", "b1", "W2", "b2")}
+
+    def gradient(self, x, t):
+        W1, W2 = self.params["W1"], self.params["W2"]
+        b1, b2 = self.params["b1"], self.params["b2"]
+        batch_num = x.shape[0]
+        a1 = np.dot(x, W1) + b1
+        z1 = sigmoid(a1)
+        a2 = np.dot(z1, W2) + b2
+        y = softmax(a2)
+        dy = (y - t) / batch_num
+        grads = {"W2": np.dot(z1.T, dy), "b2": np.sum(dy, axis=0)}
+        dz1 = np.dot(dy, W2.T)
+        da1 = z1 * (1 - z1) * dz1   # sigmoid'(a1)
+        grads["W1"] = np.dot(x.T, da1)
+        grads["b1"] = np.sum(da1, axis=0)
+        return grads
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", required=True)
+    p.add_argument("--iterations", type=int, default=10000)
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--numgrad-batch", type=int, default=100)
+    p.add_argument("--skip-numgrad", action="store_true")
+    a = p.parse_args()
+    np.random.seed(a.seed)
+
+    t0 = time.perf_counter()
+    x_train, t_train, x_test, t_test = load(a.data)
+    load_s = time.perf_counter() - t0
+
+    net = TwoLayerNet(784, 20, 10)
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size // a.batch, 1)
+    train_acc, test_acc, losses = [], [], []
+    t0 = time.perf_counter()
+    for i in range(a.iterations):
+        batch_mask = np.random.choice(train_size, a.batch)
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        grad = net.gradient(x_batch, t_batch)
+        for key in ("W1", "b1", "W2", "b2"):
+            net.params[key] -= a.lr * grad[key]
+        losses.append(float(net.loss(x_batch, t_batch)))
+        if i % iter_per_epoch == 0:
+            train_acc.append(float(net.accuracy(x_train, t_train)))
+            test_acc.append(float(net.accuracy(x_test, t_test)))
+    train_s = time.perf_counter() - t0
+
+    out = {
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+        "dtype": str(net.params["W1"].dtype),
+        "load_seconds": load_s,
+        "train_seconds": train_s,
+        "iterations": a.iterations,
+        "evaluations": len(test_acc),
+        "final_train_accuracy": train_acc[-1],
+        "final_test_accuracy": test_acc[-1],
+        "final_loss": losses[-1],
+    }
+    if not a.skip_numgrad:
+        net = TwoLayerNet(784, 20, 10)
+        x, t = x_train[: a.numgrad_batch].astype(np.float64), t_train[: a.numgrad_batch].astype(np.float64)
+        t0 = time.perf_counter()
+        g = net.numerical_gradient(x, t)
+        out["numgrad_seconds"] = time.perf_counter() - t0
+        out["numgrad_params"] = int(sum(v.size for v in g.values()))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

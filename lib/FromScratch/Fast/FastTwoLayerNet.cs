@@ -1,0 +1,388 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
+
+namespace FromScratch.Fast;
+
+/// <summary>
+/// The tutorial's two-layer network in float32 for speed: the same math as <see cref="TwoLayerNet{T}"/>
+/// (affine → sigmoid → affine → softmax, cross-entropy, backprop, SGD), laid out for the machine.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Weights are row-major with the hidden layer padded to the SIMD width (<see cref="PaddedHidden"/>): a row of W1 is
+/// 2 vectors of 16 floats with AVX-512, so a1 = b1 + Σ xⱼ·W1[j, :] is a few fused multiply-adds per nonzero pixel.</item>
+/// <item>Inputs are <see cref="SparseRows"/>: only the ~19% nonzero pixels are touched, forward and backward.</item>
+/// <item>Bias and sigmoid are fused into the first layer; W1 is updated directly by the backward pass
+/// (W1[j, :] −= η·xⱼ·δ₁ for each nonzero xⱼ), so dW1 is never stored.</item>
+/// <item>No allocation per step; evaluations run over row blocks on all cores and take the argmax of the scores
+/// (softmax keeps the order, so it is skipped).</item>
+/// </list>
+/// Padding lanes hold zeros in W1, b1, W2 and b2 and stay zero.
+/// </remarks>
+public sealed unsafe class FastTwoLayerNet
+{
+    /// <summary>Input size (784 for MNIST).</summary>
+    public int InputSize { get; }
+    /// <summary>Hidden size (20 in the tutorial).</summary>
+    public int HiddenSize { get; }
+    /// <summary>Output size (10 classes).</summary>
+    public int OutputSize { get; }
+    /// <summary>The hidden size rounded up to a whole number of SIMD vectors.</summary>
+    public int PaddedHidden { get; }
+    /// <summary>The output size rounded up to a whole number of SIMD vectors.</summary>
+    public int PaddedOutput { get; }
+    /// <summary>The δ inside the loss's log, as <see cref="TwoLayerNet{T}.LossDelta"/>.</summary>
+    public double LossDelta { get; set; } = Functions.CrossEntropyDelta;
+
+    private readonly AlignedFloats _w1;   // (input, Hp) row-major
+    private readonly AlignedFloats _b1;   // (Hp)
+    private readonly AlignedFloats _w2;   // (hidden, Op) row-major
+    private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
+    private readonly AlignedFloats _b2;   // (Op)
+    private readonly AlignedFloats _dW2, _db1, _db2, _da1;
+    private AlignedFloats _z1 = new(0), _y = new(0);   // per batch: (batch, Hp), (batch, Op)
+
+    /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
+    public FastTwoLayerNet(int inputSize, int hiddenSize, int outputSize)
+    {
+        if (inputSize < 1 || hiddenSize < 1 || outputSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(inputSize), $"Sizes must be at least 1; got ({inputSize}, {hiddenSize}, {outputSize}).");
+        (InputSize, HiddenSize, OutputSize) = (inputSize, hiddenSize, outputSize);
+        int w = Simd.FloatLanes;
+        PaddedHidden = Simd.RoundUp(hiddenSize, w);
+        PaddedOutput = Simd.RoundUp(outputSize, w);
+        _w1 = new(inputSize * PaddedHidden);
+        _b1 = new(PaddedHidden);
+        _w2 = new(hiddenSize * PaddedOutput);
+        _w2t = new(outputSize * PaddedHidden);
+        _b2 = new(PaddedOutput);
+        _dW2 = new(hiddenSize * PaddedOutput);
+        _db1 = new(PaddedHidden);
+        _db2 = new(PaddedOutput);
+        _da1 = new(PaddedHidden);
+    }
+
+    /// <summary>A fast copy of <paramref name="net"/>'s parameters (and its <see cref="TwoLayerNet{T}.LossDelta"/>).</summary>
+    public static FastTwoLayerNet From(TwoLayerNet<float> net)
+    {
+        var fast = new FastTwoLayerNet(net.InputSize, net.HiddenSize, net.OutputSize);
+        fast.CopyFrom(net);
+        return fast;
+    }
+
+    /// <summary>Loads the parameters of <paramref name="net"/> (same sizes).</summary>
+    public void CopyFrom(TwoLayerNet<float> net)
+    {
+        RequireSameShape(net);
+        LossDelta = net.LossDelta;
+        int I = InputSize, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        var W1 = Data(net.Params["W1"]); var b1 = Data(net.Params["b1"]); var W2 = Data(net.Params["W2"]); var b2 = Data(net.Params["b2"]);
+        _w1.Clear(); _b1.Clear(); _w2.Clear(); _b2.Clear();
+        for (int h = 0; h < H; h++)                       // column-major (I, H) → row-major (I, Hp)
+            for (int i = 0; i < I; i++) _w1.P[i * Hp + h] = W1[h * I + i];
+        for (int h = 0; h < H; h++) _b1.P[h] = b1[h];
+        for (int o = 0; o < O; o++)
+            for (int h = 0; h < H; h++) _w2.P[h * Op + o] = W2[o * H + h];
+        for (int o = 0; o < O; o++) _b2.P[o] = b2[o];
+        RefreshW2T();
+    }
+
+    /// <summary>Writes the parameters into <paramref name="net"/>'s existing matrices, in place.</summary>
+    public void CopyTo(TwoLayerNet<float> net)
+    {
+        RequireSameShape(net);
+        int I = InputSize, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        var W1 = net.Params["W1"]; var b1 = net.Params["b1"]; var W2 = net.Params["W2"]; var b2 = net.Params["b2"];
+        if (W1.Storage is DenseColumnMajorMatrixStorage<float> d1)
+        {
+            for (int h = 0; h < H; h++)
+                for (int i = 0; i < I; i++) d1.Data[h * I + i] = _w1.P[i * Hp + h];
+        }
+        else for (int h = 0; h < H; h++) for (int i = 0; i < I; i++) W1[i, h] = _w1.P[i * Hp + h];
+        for (int h = 0; h < H; h++) b1[0, h] = _b1.P[h];
+        for (int o = 0; o < O; o++)
+            for (int h = 0; h < H; h++) W2[h, o] = _w2.P[h * Op + o];
+        for (int o = 0; o < O; o++) b2[0, o] = _b2.P[o];
+    }
+
+    /// <summary>
+    /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
+    /// W ← W − η·∂L/∂W of every parameter (what <see cref="TwoLayerNet{T}.Gradient"/> then <see cref="Sgd.Update{T}(IDictionary{string, Matrix{T}}, IReadOnlyDictionary{string, Matrix{T}}, T)"/> do).
+    /// </summary>
+    public void Step(SparseSplit data, ReadOnlySpan<int> batch, float learningRate)
+    {
+        Require(data, batch);
+        fixed (int* rows = batch)
+        {
+            switch (Simd.Bits)
+            {
+                case 512: StepCore<Vector512<float>, Lanes512<float>>(data, rows, batch.Length, learningRate); break;
+                case 256: StepCore<Vector256<float>, Lanes256<float>>(data, rows, batch.Length, learningRate); break;
+                default: StepCore<Vector128<float>, Lanes128<float>>(data, rows, batch.Length, learningRate); break;
+            }
+        }
+    }
+
+    /// <summary>The cross-entropy loss of the rows <paramref name="batch"/>, as <see cref="TwoLayerNet{T}.Loss"/>.</summary>
+    public double Loss(SparseSplit data, ReadOnlySpan<int> batch)
+    {
+        Require(data, batch);
+        fixed (int* rows = batch)
+        {
+            switch (Simd.Bits)
+            {
+                case 512: ForwardBatch<Vector512<float>, Lanes512<float>>(data.X, rows, batch.Length); break;
+                case 256: ForwardBatch<Vector256<float>, Lanes256<float>>(data.X, rows, batch.Length); break;
+                default: ForwardBatch<Vector128<float>, Lanes128<float>>(data.X, rows, batch.Length); break;
+            }
+            float delta = (float)LossDelta, sum = 0;
+            for (int i = 0; i < batch.Length; i++) sum += MathF.Log(_y.P[i * PaddedOutput + data.Labels[rows[i]]] + delta);
+            return -sum / batch.Length;
+        }
+    }
+
+    /// <summary>The class probabilities of the rows <paramref name="batch"/>, row-major (batch, output).</summary>
+    public float[] Predict(SparseRows x, ReadOnlySpan<int> batch)
+    {
+        if (x.ColumnCount != InputSize) throw new ArgumentException($"x must have {InputSize} columns; got {x.ColumnCount}.", nameof(x));
+        foreach (int r in batch) if ((uint)r >= (uint)x.RowCount) throw new ArgumentOutOfRangeException(nameof(batch), $"Row {r} is outside 0..{x.RowCount - 1}.");
+        fixed (int* rows = batch)
+        {
+            switch (Simd.Bits)
+            {
+                case 512: ForwardBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); break;
+                case 256: ForwardBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); break;
+                default: ForwardBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); break;
+            }
+        }
+        var result = new float[batch.Length * OutputSize];
+        for (int i = 0; i < batch.Length; i++)
+            new ReadOnlySpan<float>(_y.P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
+        return result;
+    }
+
+    /// <summary>The fraction of all rows of <paramref name="data"/> whose highest score is the label; row blocks run in parallel.</summary>
+    public double Accuracy(SparseSplit data)
+    {
+        if (data.X.ColumnCount != InputSize) throw new ArgumentException($"x must have {InputSize} columns; got {data.X.ColumnCount}.", nameof(data));
+        if (data.Count == 0) return 0;
+        return Simd.Bits switch
+        {
+            512 => AccuracyCore<Vector512<float>, Lanes512<float>>(data),
+            256 => AccuracyCore<Vector256<float>, Lanes256<float>>(data),
+            _ => AccuracyCore<Vector128<float>, Lanes128<float>>(data),
+        };
+    }
+
+    // ---------------------------------------------------------------- kernels
+
+    /// <summary>
+    /// One row: z1 = σ(b1 + Σⱼ xⱼ·W1[j, :]) over the nonzero xⱼ (2 vectors at a time, two chains of accumulators),
+    /// then a2 = b2 + Σₕ z1ₕ·W2[h, :].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardRow<TV, L>(ushort* cols, float* vals, int nnz, float* z1, float* a2)
+        where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, Hp = PaddedHidden, Op = PaddedOutput, H = HiddenSize;
+        float* w1 = _w1.P, b1 = _b1.P;
+        TV one = L.Broadcast(1f);
+        for (int c0 = 0; c0 < Hp; c0 += 2 * W)
+        {
+            float* w = w1 + c0;
+            if (c0 + W < Hp)
+            {
+                TV s0 = L.Load(b1 + c0), s1 = L.Load(b1 + c0 + W), t0 = L.Zero, t1 = L.Zero;
+                int q = 0;
+                for (; q + 2 <= nnz; q += 2)
+                {
+                    float* r0 = w + cols[q] * Hp, r1 = w + cols[q + 1] * Hp;
+                    TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
+                    s0 = L.MultiplyAdd(L.Load(r0), v0, s0); s1 = L.MultiplyAdd(L.Load(r0 + W), v0, s1);
+                    t0 = L.MultiplyAdd(L.Load(r1), v1, t0); t1 = L.MultiplyAdd(L.Load(r1 + W), v1, t1);
+                }
+                if (q < nnz)
+                {
+                    float* r0 = w + cols[q] * Hp;
+                    TV v0 = L.Broadcast(vals[q]);
+                    s0 = L.MultiplyAdd(L.Load(r0), v0, s0); s1 = L.MultiplyAdd(L.Load(r0 + W), v0, s1);
+                }
+                L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
+                L.Store(Sigmoid<TV, L>(L.Add(s1, t1), one), z1 + c0 + W);
+            }
+            else
+            {
+                TV s0 = L.Load(b1 + c0), t0 = L.Zero;
+                int q = 0;
+                for (; q + 2 <= nnz; q += 2)
+                {
+                    s0 = L.MultiplyAdd(L.Load(w + cols[q] * Hp), L.Broadcast(vals[q]), s0);
+                    t0 = L.MultiplyAdd(L.Load(w + cols[q + 1] * Hp), L.Broadcast(vals[q + 1]), t0);
+                }
+                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w + cols[q] * Hp), L.Broadcast(vals[q]), s0);
+                L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
+            }
+        }
+        float* w2 = _w2.P, b2 = _b2.P;
+        for (int o0 = 0; o0 < Op; o0 += W)
+        {
+            TV s = L.Load(b2 + o0), t = L.Zero;
+            int h = 0;
+            for (; h + 2 <= H; h += 2)
+            {
+                s = L.MultiplyAdd(L.Broadcast(z1[h]), L.Load(w2 + h * Op + o0), s);
+                t = L.MultiplyAdd(L.Broadcast(z1[h + 1]), L.Load(w2 + (h + 1) * Op + o0), t);
+            }
+            if (h < H) s = L.MultiplyAdd(L.Broadcast(z1[h]), L.Load(w2 + h * Op + o0), s);
+            L.Store(L.Add(s, t), a2 + o0);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Sigmoid<TV, L>(TV a, TV one) where TV : unmanaged where L : struct, ILanes<float, TV>
+        => L.Divide(one, L.Add(one, L.Exp(L.Subtract(L.Zero, a))));   // 1 / (1 + e^(−a))
+
+    /// <summary>Softmax over the first <paramref name="n"/> scores, in place, as <see cref="Functions.Softmax{T}(Matrix{T})"/>.</summary>
+    private static void Softmax(float* a, int n)
+    {
+        float max = a[0];
+        for (int o = 1; o < n; o++) max = MathF.Max(max, a[o]);
+        float sum = 0;
+        for (int o = 0; o < n; o++) { float e = MathF.Exp(a[o] - max); a[o] = e; sum += e; }
+        for (int o = 0; o < n; o++) a[o] /= sum;
+    }
+
+    private void EnsureBatch(int batch)
+    {
+        if (_z1.Length < batch * PaddedHidden) _z1 = new(batch * PaddedHidden);
+        if (_y.Length < batch * PaddedOutput) _y = new(batch * PaddedOutput);
+    }
+
+    /// <summary>z1 and y = softmax(a2) for each batch row into the batch buffers.</summary>
+    private void ForwardBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        EnsureBatch(batch);
+        fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+        {
+            for (int i = 0; i < batch; i++)
+            {
+                int r = rows[i], s = start[r];
+                float* y = _y.P + i * PaddedOutput;
+                ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, _z1.P + i * PaddedHidden, y);
+                Softmax(y, OutputSize);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        ForwardBatch<TV, L>(data.X, rows, batch);
+        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P, da1 = _da1.P, w2t = _w2t.P, w1 = _w1.P;
+        _dW2.Clear(); _db1.Clear(); _db2.Clear();
+        float batchSize = batch;
+        TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
+        fixed (int* start = data.X.RowStart) fixed (ushort* cols = data.X.Columns) fixed (float* vals = data.X.Values) fixed (int* labels = data.Labels)
+        {
+            for (int i = 0; i < batch; i++)
+            {
+                int r = rows[i];
+                float* dy = _y.P + i * Op, z1 = _z1.P + i * Hp;
+                // dy = (y − t) / batch   (padding lanes stay 0)
+                int label = labels[r];
+                for (int o = 0; o < O; o++) dy[o] = (dy[o] - (o == label ? 1f : 0f)) / batchSize;
+                for (int o0 = 0; o0 < Op; o0 += W)
+                {
+                    TV d = L.Load(dy + o0);
+                    L.Store(L.Add(L.Load(db2 + o0), d), db2 + o0);                       // db2 += dy
+                    for (int h = 0; h < H; h++)                                           // dW2 += z1ᵀ·dy
+                        L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
+                }
+                // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
+                for (int c0 = 0; c0 < Hp; c0 += W)
+                {
+                    TV s = L.Zero, t = L.Zero;
+                    int o = 0;
+                    for (; o + 2 <= O; o += 2)
+                    {
+                        s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
+                        t = L.MultiplyAdd(L.Broadcast(dy[o + 1]), L.Load(w2t + (o + 1) * Hp + c0), t);
+                    }
+                    if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
+                    TV z = L.Load(z1 + c0);
+                    TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
+                    L.Store(d, da1 + c0);
+                    L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);                       // db1 += δ₁
+                }
+                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += (−η·xⱼ)·δ₁
+                int s0 = start[r], s1 = start[r + 1];
+                for (int q = s0; q < s1; q++)
+                {
+                    float* w = w1 + cols[q] * Hp;
+                    TV coef = L.Multiply(minusLr, L.Broadcast(vals[q]));
+                    for (int c0 = 0; c0 < Hp; c0 += W)
+                        L.Store(L.MultiplyAdd(coef, L.Load(da1 + c0), L.Load(w + c0)), w + c0);
+                }
+            }
+        }
+        // W2, b2, b1 ← − η·gradient
+        TV lrV = L.Broadcast(lr);
+        for (int k = 0; k < H * Op; k += W) L.Store(L.Subtract(L.Load(_w2.P + k), L.Multiply(L.Load(dW2 + k), lrV)), _w2.P + k);
+        for (int k = 0; k < Op; k += W) L.Store(L.Subtract(L.Load(_b2.P + k), L.Multiply(L.Load(db2 + k), lrV)), _b2.P + k);
+        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + k), lrV)), _b1.P + k);
+        RefreshW2T();
+    }
+
+    private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        const int Block = 1024;
+        int n = data.Count, O = OutputSize, correct = 0;
+        var x = data.X;
+        Parallel.For(0, (n + Block - 1) / Block, () => 0, (b, _, local) =>
+        {
+            float* z1 = stackalloc float[PaddedHidden];
+            float* a2 = stackalloc float[PaddedOutput];
+            int r0 = b * Block, r1 = Math.Min(n, r0 + Block);
+            fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    int s = start[r];
+                    ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, z1, a2);
+                    int best = 0;                                   // argmax of a2 = argmax of softmax(a2)
+                    for (int o = 1; o < O; o++) if (a2[o] > a2[best]) best = o;
+                    if (best == data.Labels[r]) local++;
+                }
+            }
+            return local;
+        }, local => Interlocked.Add(ref correct, local));
+        return (double)correct / n;
+    }
+
+    private void RefreshW2T()
+    {
+        int H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        for (int o = 0; o < O; o++)
+            for (int h = 0; h < H; h++) _w2t.P[o * Hp + h] = _w2.P[h * Op + o];
+    }
+
+    private void Require(SparseSplit data, ReadOnlySpan<int> batch)
+    {
+        if (data.X.ColumnCount != InputSize) throw new ArgumentException($"x must have {InputSize} columns; got {data.X.ColumnCount}.", nameof(data));
+        if (batch.Length == 0) throw new ArgumentException("The batch is empty.", nameof(batch));
+        foreach (int r in batch) if ((uint)r >= (uint)data.Count) throw new ArgumentOutOfRangeException(nameof(batch), $"Row {r} is outside 0..{data.Count - 1}.");
+        foreach (int r in batch) if ((uint)data.Labels[r] >= (uint)OutputSize) throw new ArgumentException($"Label {data.Labels[r]} of row {r} is not a class 0..{OutputSize - 1}.", nameof(data));
+    }
+
+    private void RequireSameShape(TwoLayerNet<float> net)
+    {
+        if (net.InputSize != InputSize || net.HiddenSize != HiddenSize || net.OutputSize != OutputSize)
+            throw new ArgumentException($"Sizes differ: this is ({InputSize}, {HiddenSize}, {OutputSize}), the network is ({net.InputSize}, {net.HiddenSize}, {net.OutputSize}).", nameof(net));
+    }
+
+    private static float[] Data(Matrix<float> m)
+        => m.Storage is DenseColumnMajorMatrixStorage<float> d ? d.Data : m.ToColumnMajorArray();
+}

@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace FromScratch.Fast;
+
+/// <summary>
+/// A managed SIMD matrix product for column-major storage (MathNet's dense layout):
+/// C ← α·op(A)·op(B) + β·C, where op(X) is X or Xᵀ. With β = 0, C is only written (BLAS semantics).
+/// </summary>
+/// <remarks>
+/// Tuned for the tutorial's shapes: (batch, 784)·(784, 20), (784, batch)ᵀ… and the 60,000-row evaluations.
+/// A·B runs a register-blocked kernel (2 vectors of rows × 4 columns, 8 accumulators); Aᵀ·B runs blocked dot products
+/// over the contiguous columns of A. Large products are split over row blocks with <see cref="Parallel.For(int, int, Action{int})"/>.
+/// </remarks>
+public static unsafe class Gemm
+{
+    /// <summary>Products with at least this many multiply-adds run on several threads.</summary>
+    public const long ParallelThreshold = 1L << 21;
+
+    /// <summary>
+    /// C (m×n) ← α·op(A)·op(B) + β·C, all column-major. A is stored with <paramref name="lda"/> rows
+    /// (m×k, or k×m when <paramref name="transposeA"/>), B with <paramref name="ldb"/> rows (k×n, or n×k when transposed).
+    /// </summary>
+    public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c)
+        where T : unmanaged, INumberBase<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("Gemm supports float and double.");
+        if (m == 0 || n == 0) return;
+        long needA = k == 0 ? 0 : transposeA ? (long)lda * (m - 1) + k : (long)lda * (k - 1) + m;
+        long needB = k == 0 ? 0 : transposeB ? (long)ldb * (k - 1) + n : (long)ldb * (n - 1) + k;
+        if ((transposeA ? lda < k : lda < m) || a.Length < needA) throw new ArgumentException($"A is too small for op(A) of shape ({m}, {k}).", nameof(a));
+        if ((transposeB ? ldb < n : ldb < k) || b.Length < needB) throw new ArgumentException($"B is too small for op(B) of shape ({k}, {n}).", nameof(b));
+        if (c.Length < (long)m * n) throw new ArgumentException($"C is too small for shape ({m}, {n}).", nameof(c));
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            if (k == 0) { Scale(pc, (long)m * n, beta); return; }
+            T[]? bufA = null, bufB = null;
+            try
+            {
+                T* A = pa, B = pb;
+                if (transposeA && transposeB)
+                {   // (Bᵀ·... ) rare: materialise Aᵀ and fall through to the other cases
+                    bufA = ArrayPool<T>.Shared.Rent(m * k);
+                    fixed (T* t = bufA) { Transpose(pa, lda, k, m, t); Dispatch(false, true, m, n, k, alpha, t, m, B, ldb, beta, pc, ref bufB); }
+                    return;
+                }
+                Dispatch(transposeA, transposeB, m, n, k, alpha, A, lda, B, ldb, beta, pc, ref bufB);
+            }
+            finally
+            {
+                if (bufA != null) ArrayPool<T>.Shared.Return(bufA);
+                if (bufB != null) ArrayPool<T>.Shared.Return(bufB);
+            }
+        }
+    }
+
+    private static void Dispatch<T>(bool transA, bool transB, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, ref T[]? bufB)
+        where T : unmanaged, INumberBase<T>
+    {
+        if (transB)
+        {   // materialise Bᵀ (small in practice: a weight matrix) as k×n column-major
+            bufB = ArrayPool<T>.Shared.Rent(k * n);
+            fixed (T* t = bufB)
+            {
+                Transpose(b, ldb, n, k, t);
+                Dispatch(transA, false, m, n, k, alpha, a, lda, t, k, beta, c, ref bufB);
+            }
+            return;
+        }
+        switch (Simd.Bits)
+        {
+            case 512: Run<T, Vector512<T>, Lanes512<T>>(transA, m, n, k, alpha, a, lda, b, ldb, beta, c); break;
+            case 256: Run<T, Vector256<T>, Lanes256<T>>(transA, m, n, k, alpha, a, lda, b, ldb, beta, c); break;
+            default: Run<T, Vector128<T>, Lanes128<T>>(transA, m, n, k, alpha, a, lda, b, ldb, beta, c); break;
+        }
+    }
+
+    private static void Run<T, TV, L>(bool transA, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        long work = (long)m * n * k;
+        int block = 2 * L.Count;
+        if (work >= ParallelThreshold && m >= 4 * block && Environment.ProcessorCount > 1)
+        {
+            // row blocks of ~64K multiply-adds each, a multiple of the kernel height
+            int rows = Math.Max(block, (int)Math.Min(m, (1L << 16) / Math.Max(1L, (long)n * k) / block * block));
+            rows = Math.Max(rows, Simd.RoundUp((m + 4 * Environment.ProcessorCount - 1) / (4 * Environment.ProcessorCount), block));
+            int chunks = (m + rows - 1) / rows;
+            nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+            Parallel.For(0, chunks, i =>
+            {
+                int i0 = i * rows, i1 = Math.Min(m, i0 + rows);
+                if (transA) TN<T, TV, L>(i0, i1, n, k, alpha, (T*)pa, lda, (T*)pb, ldb, beta, (T*)pc, m);
+                else NN<T, TV, L>(i0, i1, n, k, alpha, (T*)pa, lda, (T*)pb, ldb, beta, (T*)pc, m);
+            });
+        }
+        else if (transA) TN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
+        else NN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
+    }
+
+    /// <summary>Rows i0..i1 of C = α·A·B + β·C: 2 vectors of rows × 4 columns per block, then narrower tails.</summary>
+    private static void NN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        int W = L.Count;
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            T* b0 = b + (long)j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            T* c0 = c + (long)j * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            int i = i0;
+            for (; i + 2 * W <= i1; i += 2 * W)
+            {
+                TV s00 = L.Zero, s01 = L.Zero, s10 = L.Zero, s11 = L.Zero, s20 = L.Zero, s21 = L.Zero, s30 = L.Zero, s31 = L.Zero;
+                T* ap = a + i;
+                for (int p = 0; p < k; p++, ap += lda)
+                {
+                    TV x0 = L.Load(ap), x1 = L.Load(ap + W);
+                    TV y = L.Broadcast(b0[p]); s00 = L.MultiplyAdd(x0, y, s00); s01 = L.MultiplyAdd(x1, y, s01);
+                    y = L.Broadcast(b1[p]); s10 = L.MultiplyAdd(x0, y, s10); s11 = L.MultiplyAdd(x1, y, s11);
+                    y = L.Broadcast(b2[p]); s20 = L.MultiplyAdd(x0, y, s20); s21 = L.MultiplyAdd(x1, y, s21);
+                    y = L.Broadcast(b3[p]); s30 = L.MultiplyAdd(x0, y, s30); s31 = L.MultiplyAdd(x1, y, s31);
+                }
+                StoreV<T, TV, L>(c0 + i, s00, alpha, beta); StoreV<T, TV, L>(c0 + i + W, s01, alpha, beta);
+                StoreV<T, TV, L>(c1 + i, s10, alpha, beta); StoreV<T, TV, L>(c1 + i + W, s11, alpha, beta);
+                StoreV<T, TV, L>(c2 + i, s20, alpha, beta); StoreV<T, TV, L>(c2 + i + W, s21, alpha, beta);
+                StoreV<T, TV, L>(c3 + i, s30, alpha, beta); StoreV<T, TV, L>(c3 + i + W, s31, alpha, beta);
+            }
+            for (; i + W <= i1; i += W)
+            {
+                TV s0 = L.Zero, s1 = L.Zero, s2 = L.Zero, s3 = L.Zero;
+                T* ap = a + i;
+                for (int p = 0; p < k; p++, ap += lda)
+                {
+                    TV x0 = L.Load(ap);
+                    s0 = L.MultiplyAdd(x0, L.Broadcast(b0[p]), s0);
+                    s1 = L.MultiplyAdd(x0, L.Broadcast(b1[p]), s1);
+                    s2 = L.MultiplyAdd(x0, L.Broadcast(b2[p]), s2);
+                    s3 = L.MultiplyAdd(x0, L.Broadcast(b3[p]), s3);
+                }
+                StoreV<T, TV, L>(c0 + i, s0, alpha, beta); StoreV<T, TV, L>(c1 + i, s1, alpha, beta);
+                StoreV<T, TV, L>(c2 + i, s2, alpha, beta); StoreV<T, TV, L>(c3 + i, s3, alpha, beta);
+            }
+            if (typeof(TV) != typeof(Vector128<T>))
+            {   // a short tail (batch 100 = 3·32 + 4 with 512-bit vectors) in 128-bit lanes
+                int v = Vector128<T>.Count, r = (i1 - i) / v * v;
+                if (r > 0) { NN<T, Vector128<T>, Lanes128<T>>(i, i + r, 4, k, alpha, a, lda, b + (long)j * ldb, ldb, beta, c + (long)j * ldc, ldc); i += r; }
+            }
+            for (; i < i1; i++)
+                for (int jj = 0; jj < 4; jj++)
+                    StoreS(c + (long)(j + jj) * ldc + i, DotStrided(a + i, lda, b + (long)(j + jj) * ldb, k), alpha, beta);
+        }
+        for (; j < n; j++)
+        {   // leftover columns: one column of C is a combination of the columns of A
+            T* bj = b + (long)j * ldb, cj = c + (long)j * ldc;
+            int i = i0;
+            for (; i + W <= i1; i += W)
+            {
+                TV s0 = L.Zero;
+                T* ap = a + i;
+                for (int p = 0; p < k; p++, ap += lda) s0 = L.MultiplyAdd(L.Load(ap), L.Broadcast(bj[p]), s0);
+                StoreV<T, TV, L>(cj + i, s0, alpha, beta);
+            }
+            for (; i < i1; i++) StoreS(cj + i, DotStrided(a + i, lda, bj, k), alpha, beta);
+        }
+    }
+
+    /// <summary>Rows i0..i1 of C = α·Aᵀ·B + β·C: C[i, j] is the dot product of the contiguous columns A[:, i] and B[:, j].</summary>
+    private static void TN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        int W = L.Count;
+        int kv = k / W * W;
+        int i = i0;
+        for (; i + 2 <= i1; i += 2)
+        {
+            T* a0 = a + (long)i * lda, a1 = a0 + lda;
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                T* b0 = b + (long)j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                TV s00 = L.Zero, s01 = L.Zero, s02 = L.Zero, s03 = L.Zero, s10 = L.Zero, s11 = L.Zero, s12 = L.Zero, s13 = L.Zero;
+                for (int p = 0; p < kv; p += W)
+                {
+                    TV x0 = L.Load(a0 + p), x1 = L.Load(a1 + p);
+                    TV y = L.Load(b0 + p); s00 = L.MultiplyAdd(x0, y, s00); s10 = L.MultiplyAdd(x1, y, s10);
+                    y = L.Load(b1 + p); s01 = L.MultiplyAdd(x0, y, s01); s11 = L.MultiplyAdd(x1, y, s11);
+                    y = L.Load(b2 + p); s02 = L.MultiplyAdd(x0, y, s02); s12 = L.MultiplyAdd(x1, y, s12);
+                    y = L.Load(b3 + p); s03 = L.MultiplyAdd(x0, y, s03); s13 = L.MultiplyAdd(x1, y, s13);
+                }
+                T* cc = c + (long)j * ldc + i;
+                StoreS(cc, L.Sum(s00) + Dot(a0 + kv, b0 + kv, k - kv), alpha, beta);
+                StoreS(cc + 1, L.Sum(s10) + Dot(a1 + kv, b0 + kv, k - kv), alpha, beta);
+                StoreS(cc + ldc, L.Sum(s01) + Dot(a0 + kv, b1 + kv, k - kv), alpha, beta);
+                StoreS(cc + ldc + 1, L.Sum(s11) + Dot(a1 + kv, b1 + kv, k - kv), alpha, beta);
+                StoreS(cc + 2 * ldc, L.Sum(s02) + Dot(a0 + kv, b2 + kv, k - kv), alpha, beta);
+                StoreS(cc + 2 * ldc + 1, L.Sum(s12) + Dot(a1 + kv, b2 + kv, k - kv), alpha, beta);
+                StoreS(cc + 3 * ldc, L.Sum(s03) + Dot(a0 + kv, b3 + kv, k - kv), alpha, beta);
+                StoreS(cc + 3 * ldc + 1, L.Sum(s13) + Dot(a1 + kv, b3 + kv, k - kv), alpha, beta);
+            }
+            for (; j < n; j++)
+            {
+                T* bj = b + (long)j * ldb;
+                StoreS(c + (long)j * ldc + i, DotV<T, TV, L>(a0, bj, k), alpha, beta);
+                StoreS(c + (long)j * ldc + i + 1, DotV<T, TV, L>(a1, bj, k), alpha, beta);
+            }
+        }
+        for (; i < i1; i++)
+            for (int j = 0; j < n; j++)
+                StoreS(c + (long)j * ldc + i, DotV<T, TV, L>(a + (long)i * lda, b + (long)j * ldb, k), alpha, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreV<T, TV, L>(T* c, TV s, T alpha, T beta)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        if (alpha != T.One) s = L.Multiply(s, L.Broadcast(alpha));
+        if (beta != T.Zero) s = L.MultiplyAdd(L.Load(c), L.Broadcast(beta), s);
+        L.Store(s, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreS<T>(T* c, T s, T alpha, T beta) where T : unmanaged, INumberBase<T>
+        => *c = beta == T.Zero ? alpha * s : alpha * s + beta * *c;
+
+    /// <summary>Σ x[p]·y[p] over contiguous memory, vectorised, with a 128-bit and a scalar tail.</summary>
+    private static T DotV<T, TV, L>(T* x, T* y, int k)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        int W = L.Count, p = 0;
+        TV s = L.Zero;
+        for (; p + W <= k; p += W) s = L.MultiplyAdd(L.Load(x + p), L.Load(y + p), s);
+        return L.Sum(s) + Dot(x + p, y + p, k - p);
+    }
+
+    private static T Dot<T>(T* x, T* y, int k) where T : unmanaged, INumberBase<T>
+    {
+        int p = 0;
+        T s = T.Zero;
+        if (k >= 4 && Vector128.IsHardwareAccelerated && Vector128<T>.Count == 4)
+        {
+            var v = Vector128<T>.Zero;
+            for (; p + 4 <= k; p += 4) v = Lanes128<T>.MultiplyAdd(Vector128.Load(x + p), Vector128.Load(y + p), v);
+            s = Vector128.Sum(v);
+        }
+        for (; p < k; p++) s += x[p] * y[p];
+        return s;
+    }
+
+    private static T DotStrided<T>(T* x, int stride, T* y, int k) where T : unmanaged, INumberBase<T>
+    {
+        T s = T.Zero;
+        for (int p = 0; p < k; p++, x += stride) s += *x * y[p];
+        return s;
+    }
+
+    private static void Scale<T>(T* c, long count, T beta) where T : unmanaged, INumberBase<T>
+    {
+        for (long i = 0; i < count; i++) c[i] = beta == T.Zero ? T.Zero : beta * c[i];
+    }
+
+    /// <summary>dst (cols×rows, column-major) ← srcᵀ, where src is rows×cols column-major with leading dimension ld.</summary>
+    private static void Transpose<T>(T* src, int ld, int rows, int cols, T* dst) where T : unmanaged
+    {
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i < rows; i++)
+                dst[j + (long)i * cols] = src[i + (long)j * ld];
+    }
+}

@@ -1,0 +1,139 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace FromScratch.Fast;
+
+/// <summary>
+/// Which SIMD width the fast kernels use, chosen once at run time: 512 bits when <see cref="Vector512.IsHardwareAccelerated"/>,
+/// else 256 when <see cref="Vector256.IsHardwareAccelerated"/>, else 128 (which .NET also runs, more slowly, without hardware support).
+/// </summary>
+public static class Simd
+{
+    /// <summary>The vector width in bits used by the kernels: 512, 256 or 128.</summary>
+    public static int Bits { get; } =
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>How many floats one vector holds: 16, 8 or 4.</summary>
+    public static int FloatLanes => Bits / 32;
+
+    /// <summary>Whether fused multiply-add is a hardware instruction here (otherwise a·b + c is two roundings).</summary>
+    public static bool HasFma => Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
+    /// <summary>A one-line description, e.g. <c>Vector512 (16 floats), FMA</c>.</summary>
+    public static string Description =>
+        $"Vector{Bits} ({FloatLanes} floats){(HasFma ? ", FMA" : "")}{(Vector128.IsHardwareAccelerated ? "" : ", software fallback")}";
+
+    /// <summary><paramref name="n"/> rounded up to a multiple of <paramref name="multiple"/>.</summary>
+    public static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
+}
+
+/// <summary>
+/// The operations the kernels need from one SIMD vector type, so each kernel is written once and specialised by the JIT
+/// for Vector512, Vector256 and Vector128 (the type arguments are structs, so the calls inline away).
+/// </summary>
+internal interface ILanes<T, TV> where T : unmanaged where TV : unmanaged
+{
+    static abstract int Count { get; }
+    static abstract TV Zero { get; }
+    static abstract unsafe TV Load(T* source);
+    static abstract unsafe void Store(TV value, T* destination);
+    static abstract TV Broadcast(T value);
+    /// <summary>a·b + c, fused when the hardware has FMA.</summary>
+    static abstract TV MultiplyAdd(TV a, TV b, TV c);
+    static abstract TV Add(TV a, TV b);
+    static abstract TV Subtract(TV a, TV b);
+    static abstract TV Multiply(TV a, TV b);
+    static abstract TV Max(TV a, TV b);
+    static abstract TV Exp(TV a);
+    static abstract TV Divide(TV a, TV b);
+    static abstract T Sum(TV v);
+}
+
+internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanaged
+{
+    public static int Count => Vector512<T>.Count;
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector512<T> Load(T* s) => Vector512.Load(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector512<T> v, T* d) => v.Store(d);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T x) => Vector512.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (Fma.IsSupported && typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (Fma.IsSupported && typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Subtract(Vector512<T> a, Vector512<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Divide(Vector512<T> a, Vector512<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Max(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp(Vector512<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.Exp(a.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> v) => Vector512.Sum(v);
+}
+
+internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanaged
+{
+    public static int Count => Vector256<T>.Count;
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector256<T> Load(T* s) => Vector256.Load(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector256<T> v, T* d) => v.Store(d);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T x) => Vector256.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (Fma.IsSupported && typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (Fma.IsSupported && typeof(T) == typeof(double)) return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Subtract(Vector256<T> a, Vector256<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Divide(Vector256<T> a, Vector256<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Max(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp(Vector256<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.Exp(a.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> v) => Vector256.Sum(v);
+}
+
+internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanaged
+{
+    public static int Count => Vector128<T>.Count;
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector128<T> Load(T* s) => Vector128.Load(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector128<T> v, T* d) => v.Store(d);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T x) => Vector128.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (Fma.IsSupported && typeof(T) == typeof(float)) return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (Fma.IsSupported && typeof(T) == typeof(double)) return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Subtract(Vector128<T> a, Vector128<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Divide(Vector128<T> a, Vector128<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Max(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Exp(Vector128<T> a)
+    {
+        if (typeof(T) == typeof(float)) return Vector128.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.Exp(a.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector128<T> v) => Vector128.Sum(v);
+}
