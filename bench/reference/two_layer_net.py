@@ -120,6 +120,32 @@ class TwoLayerNet:
         return grads
 
 
+def blas_info():
+    """Which BLAS library numpy's dot product actually loaded (read from /proc/self/maps), and OpenBLAS's kernel if it is one."""
+    np.dot(np.ones((64, 64)), np.ones((64, 64)))
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1]
+                if "blas" in os.path.basename(path).lower() or "mkl" in os.path.basename(path).lower():
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    info = {"libraries": sorted(libs)}
+    for lib in sorted(libs):
+        if "openblas" in lib:
+            try:
+                import ctypes
+                h = ctypes.CDLL(lib)
+                h.openblas_get_corename.restype = ctypes.c_char_p
+                info["openblas_core"] = h.openblas_get_corename().decode()
+                info["openblas_threads"] = h.openblas_get_num_threads()
+            except (OSError, AttributeError):
+                pass
+    return info
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
@@ -157,6 +183,7 @@ def main():
         "numpy": np.__version__,
         "python": sys.version.split()[0],
         "dtype": str(net.params["W1"].dtype),
+        "blas": blas_info(),
         "load_seconds": load_s,
         "train_seconds": train_s,
         "iterations": a.iterations,

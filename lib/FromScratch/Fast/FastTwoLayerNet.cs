@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Storage;
 
@@ -242,16 +243,24 @@ public sealed unsafe class FastTwoLayerNet
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Sigmoid<TV, L>(TV a, TV one) where TV : unmanaged where L : struct, ILanes<float, TV>
-        => L.Divide(one, L.Add(one, L.Exp(L.Subtract(L.Zero, a))));   // 1 / (1 + e^(−a))
+        => L.Divide(one, L.Add(one, L.ExpFast(L.Subtract(L.Zero, a))));   // 1 / (1 + e^(−a))
 
-    /// <summary>Softmax over the first <paramref name="n"/> scores, in place, as <see cref="Functions.Softmax{T}(Matrix{T})"/>.</summary>
-    private static void Softmax(float* a, int n)
+    /// <summary>
+    /// Softmax over the first <see cref="OutputSize"/> scores of a padded row, in place, as <see cref="Functions.Softmax{T}(Matrix{T})"/>:
+    /// exp(a − max a) / Σ; the padding lanes are set to 0.
+    /// </summary>
+    private void Softmax<TV, L>(float* a) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
+        int O = OutputSize, Op = PaddedOutput;
         float max = a[0];
-        for (int o = 1; o < n; o++) max = MathF.Max(max, a[o]);
+        for (int o = 1; o < O; o++) max = MathF.Max(max, a[o]);
+        TV m = L.Broadcast(max);
+        for (int o0 = 0; o0 < Op; o0 += L.Count) L.Store(L.ExpFast(L.Subtract(L.Load(a + o0), m)), a + o0);
         float sum = 0;
-        for (int o = 0; o < n; o++) { float e = MathF.Exp(a[o] - max); a[o] = e; sum += e; }
-        for (int o = 0; o < n; o++) a[o] /= sum;
+        for (int o = 0; o < O; o++) sum += a[o];
+        TV s = L.Broadcast(sum);
+        for (int o0 = 0; o0 < Op; o0 += L.Count) L.Store(L.Divide(L.Load(a + o0), s), a + o0);
+        for (int o = O; o < Op; o++) a[o] = 0;
     }
 
     private void EnsureBatch(int batch)
@@ -266,14 +275,28 @@ public sealed unsafe class FastTwoLayerNet
         EnsureBatch(batch);
         fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
+            // the batch rows are random: ask for the row offsets first, then for each row's data two rows ahead
+            if (Sse.IsSupported) for (int i = 0; i < batch; i++) Sse.Prefetch0(start + rows[i]);
+            for (int i = 0; i < Math.Min(2, batch); i++) Prefetch(start, cols, vals, rows[i]);
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i], s = start[r];
+                if (i + 2 < batch) Prefetch(start, cols, vals, rows[i + 2]);
                 float* y = _y.P + i * PaddedOutput;
                 ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, _z1.P + i * PaddedHidden, y);
-                Softmax(y, OutputSize);
+                Softmax<TV, L>(y);
             }
         }
+    }
+
+    /// <summary>Asks the cache for row <paramref name="r"/>'s columns and values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(int* start, ushort* cols, float* vals, int r)
+    {
+        if (!Sse.IsSupported) return;
+        int s = start[r], e = start[r + 1];
+        for (int q = s; q < e; q += 32) Sse.Prefetch0(cols + q);
+        for (int q = s; q < e; q += 16) Sse.Prefetch0(vals + q);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -319,12 +342,26 @@ public sealed unsafe class FastTwoLayerNet
                 }
                 // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += (−η·xⱼ)·δ₁
                 int s0 = start[r], s1 = start[r + 1];
-                for (int q = s0; q < s1; q++)
+                if (Hp == 2 * W)
+                {   // the tutorial's case with 512-bit vectors (20 → 32): δ₁·(−η) stays in two registers
+                    TV d0 = L.Multiply(minusLr, L.Load(da1)), d1 = L.Multiply(minusLr, L.Load(da1 + W));
+                    for (int q = s0; q < s1; q++)
+                    {
+                        float* w = w1 + cols[q] * Hp;
+                        TV v = L.Broadcast(vals[q]);
+                        L.Store(L.MultiplyAdd(v, d0, L.Load(w)), w);
+                        L.Store(L.MultiplyAdd(v, d1, L.Load(w + W)), w + W);
+                    }
+                }
+                else
                 {
-                    float* w = w1 + cols[q] * Hp;
-                    TV coef = L.Multiply(minusLr, L.Broadcast(vals[q]));
-                    for (int c0 = 0; c0 < Hp; c0 += W)
-                        L.Store(L.MultiplyAdd(coef, L.Load(da1 + c0), L.Load(w + c0)), w + c0);
+                    for (int q = s0; q < s1; q++)
+                    {
+                        float* w = w1 + cols[q] * Hp;
+                        TV v = L.Broadcast(vals[q]);
+                        for (int c0 = 0; c0 < Hp; c0 += W)
+                            L.Store(L.MultiplyAdd(v, L.Multiply(minusLr, L.Load(da1 + c0)), L.Load(w + c0)), w + c0);
+                    }
                 }
             }
         }
