@@ -1,0 +1,199 @@
+using System.Runtime.Intrinsics;
+using FromScratch.Fast;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
+
+namespace FromScratch.Tests;
+
+/// <summary>The fast kernels against naive references, on odd sizes, for whichever SIMD width this process runs with.</summary>
+public class FastKernelTests
+{
+    // ---------------------------------------------------------------- Gemm
+
+    private static double[] NaiveProduct(bool ta, bool tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b, int ldb, double beta, double[] c)
+    {
+        var r = new double[m * n];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++)
+                    s += (ta ? a[p + i * lda] : a[i + p * lda]) * (tb ? b[j + p * ldb] : b[p + j * ldb]);
+                r[i + j * m] = alpha * s + (beta == 0 ? 0 : beta * c[i + j * m]);
+            }
+        return r;
+    }
+
+    public static TheoryData<bool, bool, int, int, int> GemmShapes()
+    {
+        var data = new TheoryData<bool, bool, int, int, int>();
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (3, 7, 5), (100, 20, 784), (784, 20, 100), (100, 10, 20), (33, 33, 33), (17, 3, 1), (130, 21, 9), (5, 4, 0) })
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    data.Add(ta, tb, m, n, k);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GemmShapes))]
+    public void Gemm_matches_the_naive_product_in_double(bool ta, bool tb, int m, int n, int k)
+    {
+        var rng = new Random(m * 1000 + n * 10 + k);
+        int lda = ta ? k : m, ldb = tb ? n : k;
+        var a = Enumerable.Range(0, Math.Max(1, m * k)).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var b = Enumerable.Range(0, Math.Max(1, k * n)).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        foreach (var (alpha, beta) in new[] { (1.0, 0.0), (0.5, 2.0) })
+        {
+            var c = Enumerable.Range(0, m * n).Select(_ => rng.NextDouble()).ToArray();
+            var expected = NaiveProduct(ta, tb, m, n, k, alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c);
+            if (beta == 0) Array.Fill(c, double.NaN);   // β = 0 must ignore C, NaN included
+            Gemm.Multiply(ta, tb, m, n, k, alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c);
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * (1 + k), $"C[{i}] = {c[i]}, expected {expected[i]} (α {alpha}, β {beta})");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GemmShapes))]
+    public void Gemm_matches_the_naive_product_in_float(bool ta, bool tb, int m, int n, int k)
+    {
+        var rng = new Random(7 + m * 1000 + n * 10 + k);
+        int lda = Math.Max(1, ta ? k : m), ldb = Math.Max(1, tb ? n : k);
+        var a = Enumerable.Range(0, Math.Max(1, m * k)).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, Math.Max(1, k * n)).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var c = new float[m * n];
+        var expected = NaiveProduct(ta, tb, m, n, k, 1, a.Select(v => (double)v).ToArray(), lda, b.Select(v => (double)v).ToArray(), ldb, 0, new double[m * n]);
+        Gemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c);
+        for (int i = 0; i < c.Length; i++)
+            Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-6 * (1 + k), $"C[{i}] = {c[i]}, expected {expected[i]}");
+    }
+
+    [Fact]
+    public void Gemm_on_a_large_product_uses_threads_and_stays_exact()
+    {
+        var rng = new Random(3);
+        int m = 5000, n = 20, k = 784;   // above the parallel threshold
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble()).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var c = new float[m * n];
+        Gemm.Multiply(false, false, m, n, k, 1f, a, m, b, k, 0f, c);
+        foreach (int i in new[] { 0, 1, 31, 32, 4095, 4999 })
+            foreach (int j in new[] { 0, 3, 4, 19 })
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)a[i + p * m] * b[p + j * k];
+                Assert.True(Math.Abs(c[i + j * m] - s) <= 1e-4, $"C[{i}, {j}] = {c[i + j * m]}, expected {s}");
+            }
+    }
+
+    // ---------------------------------------------------------------- FastProvider through MathNet
+
+    private static Matrix<double> Naive(Matrix<double> a, Matrix<double> b)
+        => Matrix<double>.Build.Dense(a.RowCount, b.ColumnCount, (i, j) => Enumerable.Range(0, a.ColumnCount).Sum(p => a[i, p] * b[p, j]));
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 7, 5)]
+    [InlineData(100, 784, 20)]
+    [InlineData(33, 20, 10)]
+    public void Provider_products_match_the_naive_product(int m, int k, int n)
+    {
+        var rng = new Random(m + k + n);
+        var a = Matrix<double>.Build.Dense(m, k, (_, _) => rng.NextDouble() - 0.5);
+        var b = Matrix<double>.Build.Dense(k, n, (_, _) => rng.NextDouble() - 0.5);
+        var expected = Naive(a, b);
+        var provider = FastProvider.Instance;
+        var c = new double[m * n];
+        provider.MatrixMultiply(a.AsColumnMajorArray(), m, k, b.AsColumnMajorArray(), k, n, c);
+        Assert.True((Matrix<double>.Build.Dense(m, n, c) - expected).Enumerate().Max(Math.Abs) < 1e-12);
+
+        var at = a.Transpose(); var bt = b.Transpose();
+        provider.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1.0, at.AsColumnMajorArray(), k, m, b.AsColumnMajorArray(), k, n, 0.0, c);
+        Assert.True((Matrix<double>.Build.Dense(m, n, c) - expected).Enumerate().Max(Math.Abs) < 1e-12);
+        provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.Transpose, 1.0, a.AsColumnMajorArray(), m, k, bt.AsColumnMajorArray(), n, k, 0.0, c);
+        Assert.True((Matrix<double>.Build.Dense(m, n, c) - expected).Enumerate().Max(Math.Abs) < 1e-12);
+        provider.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.Transpose, 1.0, at.AsColumnMajorArray(), k, m, bt.AsColumnMajorArray(), n, k, 0.0, c);
+        Assert.True((Matrix<double>.Build.Dense(m, n, c) - expected).Enumerate().Max(Math.Abs) < 1e-12);
+
+        var cf = new float[m * n];
+        provider.MatrixMultiply(a.Map(v => (float)v).AsColumnMajorArray(), m, k, b.Map(v => (float)v).AsColumnMajorArray(), k, n, cf);
+        Assert.True(cf.Select((v, i) => Math.Abs(v - expected.AsColumnMajorArray()[i])).Max() < 1e-5 * (1 + k));
+    }
+
+    [Fact]
+    public void MathNet_operators_use_the_provider_and_agree_with_the_naive_product()
+    {
+        var previous = LinearAlgebraControl.Provider;
+        try
+        {
+            FastProvider.Use();
+            Assert.True(FastProvider.IsInUse);
+            var rng = new Random(11);
+            var x = Matrix<double>.Build.Dense(37, 50, (_, _) => rng.NextDouble() - 0.5);
+            var w = Matrix<double>.Build.Dense(50, 9, (_, _) => rng.NextDouble() - 0.5);
+            var d = Matrix<double>.Build.Dense(37, 9, (_, _) => rng.NextDouble() - 0.5);
+            Assert.True(((x * w) - Naive(x, w)).Enumerate().Max(Math.Abs) < 1e-12);
+            Assert.True((x.TransposeThisAndMultiply(d) - Naive(x.Transpose(), d)).Enumerate().Max(Math.Abs) < 1e-12);
+            Assert.True((d.TransposeAndMultiply(w) - Naive(d, w.Transpose())).Enumerate().Max(Math.Abs) < 1e-12);
+            // everything else is MathNet's own managed provider
+            var sq = Matrix<double>.Build.DenseIdentity(4) * 2;
+            Assert.Equal(16.0, sq.Determinant(), 12);
+        }
+        finally
+        {
+            LinearAlgebraControl.Provider = previous;
+        }
+    }
+
+    // ---------------------------------------------------------------- sparse rows, exp
+
+    [Fact]
+    public void SparseRows_hold_exactly_the_nonzeros_in_row_order()
+    {
+        var rng = new Random(5);
+        var m = Matrix<float>.Build.Dense(300, 37, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var s = SparseRows.FromMatrix(m);
+        Assert.Equal(300, s.RowCount);
+        Assert.Equal(37, s.ColumnCount);
+        for (int r = 0; r < m.RowCount; r++)
+        {
+            var dense = new float[37];
+            for (int q = s.RowStart[r]; q < s.RowStart[r + 1]; q++)
+            {
+                if (q > s.RowStart[r]) Assert.True(s.Columns[q] > s.Columns[q - 1]);
+                dense[s.Columns[q]] = s.Values[q];
+            }
+            for (int c = 0; c < 37; c++) Assert.Equal(m[r, c], dense[c]);
+        }
+    }
+
+    [Fact]
+    public void ExpFast_is_within_a_few_ulp_of_exp()
+    {
+        for (double x = -80; x <= 80; x += 0.0137)
+        {
+            float e = ExpFast((float)x);
+            double exact = Math.Exp((float)x);
+            Assert.True(Math.Abs(e - exact) <= 4e-7 * exact, $"exp({x}) = {e}, expected {exact}");
+        }
+        Assert.True(ExpFast(-1000f) is >= 0f and < 1e-37f);   // saturates near 0 (e^−87.3) instead of underflowing
+        Assert.True(ExpFast(1000f) > 1e38f);
+    }
+
+    private static float ExpFast(float x) => Simd.Bits switch
+    {
+        512 => Lanes512<float>.ExpFast(System.Runtime.Intrinsics.Vector512.Create(x)).ToScalar(),
+        256 => Lanes256<float>.ExpFast(System.Runtime.Intrinsics.Vector256.Create(x)).ToScalar(),
+        _ => Lanes128<float>.ExpFast(System.Runtime.Intrinsics.Vector128.Create(x)).ToScalar(),
+    };
+
+    /// <summary>Guards the CI configuration: the environment switches really change the width the kernels use.</summary>
+    [Fact]
+    public void Simd_width_follows_the_runtime_switches()
+    {
+        bool Off(string name) => Environment.GetEnvironmentVariable(name) == "0";
+        if (Off("DOTNET_EnableAVX2") || Off("DOTNET_EnableHWIntrinsic")) Assert.Equal(128, Simd.Bits);
+        else if (Off("DOTNET_EnableAVX512")) Assert.True(Simd.Bits <= 256);
+        Assert.Equal(Simd.Bits / 32, Simd.FloatLanes);
+    }
+}

@@ -1,0 +1,161 @@
+using FromScratch.Data;
+using FromScratch.Fast;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace FromScratch.Tests;
+
+/// <summary>The fast path computes what the readable <see cref="TwoLayerNet{T}"/> computes.</summary>
+public class FastParityTests
+{
+    private static (Matrix<float> x, Matrix<float> t) SparseBatch(int rows, int inputs, int classes, int seed)
+    {
+        var rng = new Random(seed);
+        var x = Matrix<float>.Build.Dense(rows, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(rows, classes);
+        for (int r = 0; r < rows; r++) t[r, rng.Next(classes)] = 1;
+        return (x, t);
+    }
+
+    private static void AssertParamsClose(TwoLayerNet<float> expected, TwoLayerNet<float> actual, double tolerance, string what)
+    {
+        foreach (var key in TwoLayerNet<float>.ParamNames)
+        {
+            var e = expected.Params[key]; var a = actual.Params[key];
+            Assert.Equal(e.RowCount, a.RowCount);
+            Assert.Equal(e.ColumnCount, a.ColumnCount);
+            double worst = 0;
+            for (int i = 0; i < e.RowCount; i++)
+                for (int j = 0; j < e.ColumnCount; j++)
+                    worst = Math.Max(worst, Math.Abs(e[i, j] - a[i, j]) / (1e-3 + Math.Abs(e[i, j])));
+            Assert.True(worst <= tolerance, $"{what}: {key} differs by {worst:E2} (relative to 1e-3 + |value|) > {tolerance:E0}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)] [InlineData(1, 3)] [InlineData(1, 100)]
+    [InlineData(7, 1)] [InlineData(7, 3)] [InlineData(7, 100)]
+    [InlineData(20, 1)] [InlineData(20, 3)] [InlineData(20, 100)]
+    [InlineData(33, 1)] [InlineData(33, 3)] [InlineData(33, 100)]
+    public void One_step_equals_gradient_then_sgd(int hidden, int batch)
+    {
+        const int inputs = 784, classes = 10;
+        var (x, t) = SparseBatch(150, inputs, classes, hidden * 100 + batch);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.5, seed: hidden + batch);
+        var fastNet = FastTwoLayerNet.From(readable);
+        var split = SparseSplit.From(x, t, classes);
+        var rng = new Random(batch);
+        var rows = Enumerable.Range(0, batch).Select(_ => rng.Next(x.RowCount)).ToArray();
+
+        // the loss before the step
+        var xb = x.SelectRows(rows); var tb = t.SelectRows(rows);
+        Assert.Equal(readable.Loss(xb, tb), fastNet.Loss(split, rows), 4);
+
+        // the probabilities
+        var y = readable.Predict(xb);
+        var yFast = fastNet.Predict(split.X, rows);
+        for (int i = 0; i < batch; i++)
+            for (int o = 0; o < classes; o++)
+                Assert.True(Math.Abs(y[i, o] - yFast[i * classes + o]) <= 2e-6, $"y[{i}, {o}] = {yFast[i * classes + o]}, readable {y[i, o]}");
+
+        // one step: W ← W − η·∇ on both
+        Sgd.Update(readable.Params, readable.Gradient(xb, tb), 0.5f);
+        fastNet.Step(split, rows, 0.5f);
+        var back = new TwoLayerNet<float>(inputs, hidden, classes, seed: 0);
+        fastNet.CopyTo(back);
+        AssertParamsClose(readable, back, 1e-4, $"hidden {hidden}, batch {batch}");
+        Assert.Equal(readable.Loss(xb, tb), fastNet.Loss(split, rows), 4);
+    }
+
+    [Theory]
+    [InlineData(5, 3)]
+    [InlineData(13, 1)]
+    public void Odd_input_and_output_sizes_work(int inputs, int classes)
+    {
+        var (x, t) = SparseBatch(40, inputs, classes, inputs);
+        var readable = new TwoLayerNet<float>(inputs, 9, classes, weightInitStd: 0.5, seed: 3);
+        var fastNet = FastTwoLayerNet.From(readable);
+        var split = SparseSplit.From(x, t, classes);
+        var rows = Enumerable.Range(0, 40).ToArray();
+        for (int step = 0; step < 5; step++)
+        {
+            Sgd.Update(readable.Params, readable.Gradient(x, t), 0.3f);
+            fastNet.Step(split, rows, 0.3f);
+        }
+        var back = new TwoLayerNet<float>(inputs, 9, classes, seed: 0);
+        fastNet.CopyTo(back);
+        AssertParamsClose(readable, back, 1e-4, $"inputs {inputs}, classes {classes}");
+        Assert.Equal(readable.Accuracy(x, t), fastNet.Accuracy(split), 10);
+    }
+
+    [Fact]
+    public void CopyFrom_then_CopyTo_is_exact_and_in_place()
+    {
+        var net = new TwoLayerNet<float>(784, 20, 10, seed: 9);
+        var w1 = net.Params["W1"];
+        var copy = new TwoLayerNet<float>(784, 20, 10, seed: 10);
+        var w1Copy = copy.Params["W1"];
+        FastTwoLayerNet.From(net).CopyTo(copy);
+        Assert.Same(w1Copy, copy.Params["W1"]);
+        Assert.Same(w1, net.Params["W1"]);
+        foreach (var key in TwoLayerNet<float>.ParamNames)
+            Assert.Equal(net.Params[key].AsColumnMajorArray(), copy.Params[key].ToColumnMajorArray());
+    }
+
+    [Fact]
+    public void Fast_path_refuses_answers_that_are_not_one_hot()
+    {
+        var x = Matrix<float>.Build.Dense(2, 4, 1f);
+        var t = Matrix<float>.Build.Dense(2, 3, 0.5f);
+        Assert.Throws<NotSupportedException>(() => SparseSplit.From(x, t, 3));
+    }
+}
+
+/// <summary>The fast trainer against the readable trainer on real MNIST.</summary>
+[Collection("MNIST")]
+public class FastTrainerParityTests(MnistFixture mnist)
+{
+    [Fact]
+    public void Hundred_steps_with_the_same_seed_give_the_same_parameters()
+    {
+        var options = new TrainingOptions(Iterations: 100, Seed: 123);
+        var readable = new TwoLayerNet<float>(784, 20, 10, seed: 5);
+        var fast = new TwoLayerNet<float>(784, 20, 10, seed: 5);
+        var w1 = fast.Params["W1"];
+        var h1 = Trainer.Train(readable, mnist.Data, options);
+        var h2 = FastTrainer.Train(fast, mnist.Data, options);
+
+        Assert.Same(w1, fast.Params["W1"]);   // written back in place
+        foreach (var key in TwoLayerNet<float>.ParamNames)
+        {
+            var e = readable.Params[key]; var a = fast.Params[key];
+            double worst = 0;
+            for (int i = 0; i < e.RowCount; i++)
+                for (int j = 0; j < e.ColumnCount; j++)
+                    worst = Math.Max(worst, Math.Abs(e[i, j] - a[i, j]));
+            double scale = e.Enumerate().Max(v => Math.Abs((double)v));
+            Assert.True(worst <= 1e-4 * Math.Max(scale, 1e-2), $"{key}: max |readable − fast| = {worst:E2} (max |value| {scale:E2})");
+        }
+        Assert.Equal(h1.TrainLoss.Count, h2.TrainLoss.Count);
+        for (int i = 0; i < h1.TrainLoss.Count; i++) Assert.Equal(h1.TrainLoss[i], h2.TrainLoss[i], 3);
+        Assert.Single(h2.Epochs);
+        Assert.Equal(h1.Epochs[0].TestAccuracy, h2.Epochs[0].TestAccuracy, 3);
+    }
+
+    [Fact]
+    public void Accuracy_and_probabilities_match_the_readable_network_on_the_test_set()
+    {
+        var net = new TwoLayerNet<float>(784, 20, 10, seed: 8);
+        FastTrainer.Train(net, mnist.Data, new TrainingOptions(Iterations: 300, Seed: 8));
+        var fast = FastTwoLayerNet.From(net);
+        var (_, test) = FastTrainer.Prepare(mnist.Data, 10);
+        var (xTest, tTest) = mnist.Data.Test;
+        Assert.Equal(net.Accuracy(xTest, tTest), fast.Accuracy(test), 3);   // ties could differ in the last place only
+
+        var rows = Enumerable.Range(0, 50).ToArray();
+        var y = net.Predict(xTest.SelectRows(rows));
+        var yFast = fast.Predict(test.X, rows);
+        for (int i = 0; i < rows.Length; i++)
+            for (int o = 0; o < 10; o++)
+                Assert.True(Math.Abs(y[i, o] - yFast[i * 10 + o]) <= 1e-5, $"y[{i}, {o}]: readable {y[i, o]}, fast {yFast[i * 10 + o]}");
+    }
+}
