@@ -1,8 +1,14 @@
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
 
 namespace FromScratch;
 
 /// <summary>The few numpy idioms the tutorial uses that MathNet spells differently.</summary>
+/// <remarks>
+/// MathNet's dense matrices keep their numbers column by column in one array: element (i, j) of an (n, m) matrix is at
+/// <c>j * n + i</c>. These helpers work on that array directly (one virtual call per element through <c>m[i, j]</c> would
+/// cost more than the arithmetic) and fall back to the indexer for other storages.
+/// </remarks>
 public static class MatrixExtensions
 {
     /// <summary>
@@ -10,15 +16,30 @@ public static class MatrixExtensions
     /// </summary>
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
-        var result = Matrix<T>.Build.Dense(indices.Count, m.ColumnCount);
-        for (int i = 0; i < indices.Count; i++)
+        int n = m.RowCount, count = indices.Count;
+        for (int i = 0; i < count; i++)
         {
             int r = indices[i];
-            if ((uint)r >= (uint)m.RowCount)
+            if ((uint)r >= (uint)n)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {r} is outside a matrix of shape {m.Shape()}.");
         }
+        var result = Matrix<T>.Build.Dense(count, m.ColumnCount);
+        if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
+        {
+            // result column c ← m column c at the chosen rows
+            var src = dense.Data;
+            var dst = ((DenseColumnMajorMatrixStorage<T>)result.Storage).Data;
+            int[] rows = indices as int[] ?? [.. indices];
+            for (int c = 0; c < m.ColumnCount; c++)
+            {
+                var column = src.AsSpan(c * n, n);
+                var into = dst.AsSpan(c * count, count);
+                for (int i = 0; i < into.Length; i++) into[i] = column[rows[i]];
+            }
+            return result;
+        }
         for (int c = 0; c < m.ColumnCount; c++)
-            for (int i = 0; i < indices.Count; i++)
+            for (int i = 0; i < count; i++)
                 result[i, c] = m[indices[i], c];
         return result;
     }
@@ -26,14 +47,27 @@ public static class MatrixExtensions
     /// <summary>The index of the largest value in each row: numpy's <c>np.argmax(x, axis=1)</c>.</summary>
     public static int[] ArgMaxRows<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable, IComparable<T>
     {
-        var result = new int[m.RowCount];
-        var best = new T[m.RowCount];
-        for (int r = 0; r < m.RowCount; r++) best[r] = m[r, 0];
+        int n = m.RowCount;
+        var result = new int[n];
+        if (n == 0) return result;
+        if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
+        {
+            var best = dense.Data.AsSpan(0, n).ToArray();              // column 0
+            for (int c = 1; c < m.ColumnCount; c++)
+            {
+                var column = dense.Data.AsSpan(c * n, n);
+                for (int r = 0; r < n; r++)
+                    if (column[r].CompareTo(best[r]) > 0) { best[r] = column[r]; result[r] = c; }
+            }
+            return result;
+        }
+        var bestSlow = new T[n];
+        for (int r = 0; r < n; r++) bestSlow[r] = m[r, 0];
         for (int c = 1; c < m.ColumnCount; c++)
-            for (int r = 0; r < m.RowCount; r++)
+            for (int r = 0; r < n; r++)
             {
                 T v = m[r, c];
-                if (v.CompareTo(best[r]) > 0) { best[r] = v; result[r] = c; }
+                if (v.CompareTo(bestSlow[r]) > 0) { bestSlow[r] = v; result[r] = c; }
             }
         return result;
     }
@@ -43,14 +77,37 @@ public static class MatrixExtensions
     {
         if (row.RowCount != 1 || row.ColumnCount != m.ColumnCount)
             throw new ArgumentException($"Cannot broadcast a bias of shape {row.Shape()} over a matrix of shape {m.Shape()}; expected (1, {m.ColumnCount}).", nameof(row));
+        int n = m.RowCount;
+        if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
+        {
+            for (int c = 0; c < m.ColumnCount; c++)
+            {
+                var column = dense.Data.AsSpan(c * n, n);
+                T b = row.At(0, c);
+                for (int i = 0; i < column.Length; i++) column[i] += b;
+            }
+            return;
+        }
         for (int c = 0; c < m.ColumnCount; c++)
         {
             T b = row[0, c];
-            for (int r = 0; r < m.RowCount; r++) m[r, c] += b;
+            for (int r = 0; r < n; r++) m[r, c] += b;
         }
     }
 
     /// <summary>The sum of each column as a (1, n) row: numpy's <c>np.sum(x, axis=0)</c>.</summary>
     public static Matrix<T> SumRows<T>(this Matrix<T> m) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-        => Matrix<T>.Build.DenseOfRowVectors(m.ColumnSums());
+    {
+        if (m.Storage is not DenseColumnMajorMatrixStorage<T> dense)
+            return Matrix<T>.Build.DenseOfRowVectors(m.ColumnSums());
+        int n = m.RowCount;
+        var sums = new T[m.ColumnCount];
+        for (int c = 0; c < sums.Length; c++)
+        {
+            T s = T.Zero;
+            foreach (var v in dense.Data.AsSpan(c * n, n)) s += v;
+            sums[c] = s;
+        }
+        return Matrix<T>.Build.Dense(1, sums.Length, sums);   // a (1, n) matrix: its one row is the array itself
+    }
 }
