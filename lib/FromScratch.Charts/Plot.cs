@@ -1,0 +1,222 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+using PlotlyChart = Plotly.NET.CSharp.Chart;
+
+namespace FromScratch.Charts;
+
+/// <summary>One named line of a line chart.</summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="X">The x values.</param>
+/// <param name="Y">The y values (as many as <paramref name="X"/>).</param>
+/// <param name="Markers">Draw a marker at each point as well as the line.</param>
+public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Markers = false)
+{
+    /// <summary>A series whose x values are 0, 1, 2, …</summary>
+    public static Series Of<T>(string name, IEnumerable<T> y, bool markers = false) where T : INumberBase<T>
+    {
+        var ys = Plot.ToDoubles(y);
+        return new Series(name, Enumerable.Range(0, ys.Length).Select(i => (double)i).ToArray(), ys, markers);
+    }
+
+    /// <summary>A series with explicit x values.</summary>
+    public static Series Of<TX, TY>(string name, IEnumerable<TX> x, IEnumerable<TY> y, bool markers = false)
+        where TX : INumberBase<TX> where TY : INumberBase<TY>
+    {
+        var xs = Plot.ToDoubles(x);
+        var ys = Plot.ToDoubles(y);
+        if (xs.Length != ys.Length)
+            throw new ArgumentException($"Series \"{name}\": {xs.Length} x values but {ys.Length} y values.", nameof(y));
+        return new Series(name, xs, ys, markers);
+    }
+}
+
+/// <summary>
+/// Chart helpers for the notebooks. Every method returns a <see cref="Chart"/>; end a cell with it
+/// (or pass it to <c>display</c>) to draw it. Numbers may be <see langword="float"/> or <see langword="double"/>.
+/// </summary>
+public static class Plot
+{
+    /// <summary>A line chart of <paramref name="y"/> against its index 0, 1, 2, … (e.g. a loss curve per iteration).</summary>
+    public static Chart Line<T>(IEnumerable<T> y, string? name = null, string? title = null, string? xTitle = null, string? yTitle = null)
+        where T : INumberBase<T> =>
+        Lines([Series.Of(name ?? yTitle ?? "y", y)], title, xTitle, yTitle, showLegend: name is not null);
+
+    /// <summary>A line chart of <paramref name="y"/> against <paramref name="x"/>.</summary>
+    public static Chart Line<TX, TY>(IEnumerable<TX> x, IEnumerable<TY> y, string? name = null, string? title = null, string? xTitle = null, string? yTitle = null)
+        where TX : INumberBase<TX> where TY : INumberBase<TY> =>
+        Lines([Series.Of(name ?? yTitle ?? "y", x, y)], title, xTitle, yTitle, showLegend: name is not null);
+
+    /// <summary>Several lines on shared axes with a legend (e.g. train and test accuracy per epoch).</summary>
+    public static Chart Lines(IEnumerable<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool showLegend = true)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var traces = series.Select(s => PlotlyChart.Line<double, double, string>(
+            s.X, s.Y, ShowMarkers: s.Markers, Name: s.Name, ShowLegend: showLegend)).ToList();
+        if (traces.Count == 0) throw new ArgumentException("At least one series is needed.", nameof(series));
+        var chart = Chart.FromPlotly(PlotlyChart.Combine(traces));
+        if (showLegend) chart.Layout["showlegend"] = true;
+        return chart.WithLayout(title, xTitle, yTitle, width: 640, height: 420);
+    }
+
+    /// <summary>The curve y = f(x) on [<paramref name="from"/>, <paramref name="to"/>] (e.g. the sigmoid).</summary>
+    public static Chart Function(Func<double, double> f, double from, double to, int points = 201, string? name = null, string? title = null, string xTitle = "x", string yTitle = "y")
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (!(to > from)) throw new ArgumentOutOfRangeException(nameof(to), $"Need from < to, got [{from}, {to}].");
+        if (points < 2) throw new ArgumentOutOfRangeException(nameof(points), "Need at least 2 points.");
+        var xs = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
+        return Line(xs, xs.Select(f), name, title ?? name, xTitle, yTitle);
+    }
+
+    /// <summary>
+    /// A contour plot of z = f(x, y) over a rectangle, optionally with a path drawn on top
+    /// (e.g. the points visited by gradient descent on f(x0, x1) = x0² + x1²).
+    /// </summary>
+    public static Chart Contour(Func<double, double, double> f, double xMin, double xMax, double yMin, double yMax,
+        IEnumerable<(double X, double Y)>? path = null, int resolution = 81, string? title = null, string xTitle = "x0", string yTitle = "x1",
+        string pathName = "path")
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (!(xMax > xMin) || !(yMax > yMin)) throw new ArgumentOutOfRangeException(nameof(xMax), "Need xMin < xMax and yMin < yMax.");
+        if (resolution < 2) throw new ArgumentOutOfRangeException(nameof(resolution), "Need at least 2 grid points per axis.");
+        var xs = Grid(xMin, xMax, resolution);
+        var ys = Grid(yMin, yMax, resolution);
+        // Plotly's z is row-major in y: z[j][i] = f(xs[i], ys[j]).
+        var z = ys.Select(y => xs.Select(x => f(x, y)).ToArray()).ToArray();
+        var charts = new List<Plotly.NET.GenericChart>
+        {
+            PlotlyChart.Contour<double, double, double, string>(z, X: xs, Y: ys, Name: "f", ShowScale: true),
+        };
+        var points = path?.ToArray();
+        if (points is { Length: > 0 })
+        {
+            charts.Add(PlotlyChart.Line<double, double, string>(points.Select(p => p.X), points.Select(p => p.Y), ShowMarkers: true, Name: pathName));
+        }
+        var chart = Chart.FromPlotly(PlotlyChart.Combine(charts));
+        chart.Axis("xaxis")["range"] = new JsonArray(xMin, xMax);
+        chart.Axis("yaxis")["range"] = new JsonArray(yMin, yMax);
+        chart.Layout["showlegend"] = points is { Length: > 0 };
+        return chart.WithLayout(title, xTitle, yTitle, width: 560, height: 500);
+    }
+
+    /// <summary>
+    /// A heatmap of a matrix (e.g. a weight map or a confusion matrix), row 0 at the top.
+    /// Pass <c>matrix.ToArray()</c> for a MathNet matrix.
+    /// </summary>
+    /// <param name="z">The values, [row, column].</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="colorScale">A Plotly colorscale name: Viridis, Greys, Blues, RdBu, …</param>
+    /// <param name="xLabels">Optional column labels.</param>
+    /// <param name="yLabels">Optional row labels.</param>
+    /// <param name="showValues">Write each value in its cell (for small matrices such as a confusion matrix).</param>
+    /// <param name="xTitle">The x axis title.</param>
+    /// <param name="yTitle">The y axis title.</param>
+    public static Chart Heatmap<T>(T[,] z, string? title = null, string colorScale = "Viridis",
+        IReadOnlyList<string>? xLabels = null, IReadOnlyList<string>? yLabels = null, bool showValues = false,
+        string? xTitle = null, string? yTitle = null) where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        int rows = z.GetLength(0), cols = z.GetLength(1);
+        if (rows == 0 || cols == 0) throw new ArgumentException("The matrix is empty.", nameof(z));
+        if (xLabels is not null && xLabels.Count != cols) throw new ArgumentException($"{xLabels.Count} x labels for {cols} columns.", nameof(xLabels));
+        if (yLabels is not null && yLabels.Count != rows) throw new ArgumentException($"{yLabels.Count} y labels for {rows} rows.", nameof(yLabels));
+        var data = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, cols).Select(c => double.CreateTruncating(z[r, c])).ToArray()).ToArray();
+        var chart = Chart.FromPlotly(PlotlyChart.Heatmap<double, double, string, string>(data, ReverseYAxis: true));
+        var trace = (JsonObject)((JsonArray)chart.Figure["data"]!)[0]!;
+        trace["colorscale"] = colorScale;
+        if (xLabels is not null) trace["x"] = new JsonArray(xLabels.Select(l => (JsonNode?)l).ToArray());
+        if (yLabels is not null) trace["y"] = new JsonArray(yLabels.Select(l => (JsonNode?)l).ToArray());
+        if (showValues)
+        {
+            trace["texttemplate"] = "%{z:.3~g}";
+        }
+        if (xLabels is not null) chart.Axis("xaxis")["type"] = "category";
+        if (yLabels is not null) chart.Axis("yaxis")["type"] = "category";
+        chart.Axis("yaxis")["autorange"] = "reversed";
+        chart.Axis("yaxis")["scaleanchor"] = "x";
+        chart.Axis("xaxis")["constrain"] = "domain";
+        chart.Axis("yaxis")["constrain"] = "domain";
+        int size = Math.Clamp(28 * Math.Max(rows, cols), 320, 560);
+        return chart.WithLayout(title, xTitle, yTitle, width: size + 120, height: size + (title is null ? 60 : 100));
+    }
+
+    /// <summary>A flattened image (e.g. one 784-pixel MNIST row) shown as a <paramref name="width"/>-wide grey image.</summary>
+    public static Chart Image<T>(IReadOnlyList<T> pixels, int width = 28, string? title = null) where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        if (width <= 0 || pixels.Count % width != 0) throw new ArgumentException($"{pixels.Count} pixels do not make rows of {width}.", nameof(width));
+        var z = new double[pixels.Count / width, width];
+        for (int i = 0; i < pixels.Count; i++) z[i / width, i % width] = double.CreateTruncating(pixels[i]);
+        var chart = Heatmap(z, title, colorScale: "Greys");
+        ((JsonObject)((JsonArray)chart.Figure["data"]!)[0]!)["reversescale"] = true;
+        return chart;
+    }
+
+    /// <summary>
+    /// A grid of flattened images (e.g. MNIST digits), each with its label above it.
+    /// </summary>
+    /// <param name="images">The images, each <paramref name="imageWidth"/> × (length / imageWidth) pixels, row by row.</param>
+    /// <param name="labels">Optional label per image (e.g. "7" or "7 → 1" for a prediction).</param>
+    /// <param name="imageWidth">Pixels per image row (28 for MNIST).</param>
+    /// <param name="columns">Images per grid row.</param>
+    /// <param name="title">The chart title.</param>
+    public static Chart Images<T>(IEnumerable<IReadOnlyList<T>> images, IReadOnlyList<string>? labels = null, int imageWidth = 28, int columns = 10, string? title = null)
+        where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var list = images.ToList();
+        if (list.Count == 0) throw new ArgumentException("No images.", nameof(images));
+        if (labels is not null && labels.Count != list.Count) throw new ArgumentException($"{labels.Count} labels for {list.Count} images.", nameof(labels));
+        if (imageWidth <= 0 || list.Any(i => i.Count != list[0].Count) || list[0].Count % imageWidth != 0)
+            throw new ArgumentException($"All images must have the same number of pixels, a multiple of {imageWidth}.", nameof(images));
+        int h = list[0].Count / imageWidth, w = imageWidth, gap = 2;
+        columns = Math.Clamp(columns, 1, list.Count);
+        int rows = (list.Count + columns - 1) / columns;
+        int cellW = w + gap, cellH = h + gap;
+        // One heatmap of all images with null (transparent) gaps: one trace draws fast in the browser.
+        var z = new double?[rows * cellH - gap][];
+        for (int r = 0; r < z.Length; r++) z[r] = new double?[columns * cellW - gap];
+        var annotations = new JsonArray();
+        for (int k = 0; k < list.Count; k++)
+        {
+            int top = k / columns * cellH, left = k % columns * cellW;
+            for (int i = 0; i < list[k].Count; i++) z[top + i / w][left + i % w] = double.CreateTruncating(list[k][i]);
+            if (labels is not null)
+            {
+                annotations.Add(new JsonObject
+                {
+                    ["x"] = left + (w - 1) / 2.0, ["y"] = top - 0.5, ["text"] = labels[k], ["showarrow"] = false,
+                    ["yanchor"] = "bottom", ["font"] = new JsonObject { ["size"] = 12 },
+                });
+            }
+        }
+        var chart = Chart.FromPlotly(PlotlyChart.Heatmap<double, double, double, string>([[0.0]], ShowScale: false));
+        var trace = (JsonObject)((JsonArray)chart.Figure["data"]!)[0]!;
+        trace["z"] = new JsonArray(z.Select(row => (JsonNode?)new JsonArray(row.Select(v => v is { } d ? (JsonNode?)JsonValue.Create(d) : null).ToArray())).ToArray());
+        trace["colorscale"] = "Greys";
+        trace["reversescale"] = true;
+        trace["hoverongaps"] = false;
+        chart.Layout["annotations"] = annotations;
+        foreach (var axis in new[] { "xaxis", "yaxis" })
+        {
+            var a = chart.Axis(axis);
+            a["visible"] = false;
+            a["constrain"] = "domain";
+        }
+        chart.Axis("yaxis")["autorange"] = "reversed";
+        chart.Axis("yaxis")["scaleanchor"] = "x";
+        int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));
+        int plotW = columns * cellW * scale, plotH = rows * (cellH + (labels is null ? 0 : 8)) * scale;
+        chart.Layout["margin"] = new JsonObject { ["l"] = 10, ["r"] = 10, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
+        return chart.WithLayout(title, width: plotW + 20, height: plotH + (title is null ? 40 : 70));
+    }
+
+    internal static double[] ToDoubles<T>(IEnumerable<T> values) where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.Select(v => double.CreateTruncating(v)).ToArray();
+    }
+
+    private static double[] Grid(double min, double max, int n) =>
+        Enumerable.Range(0, n).Select(i => min + (max - min) * i / (n - 1)).ToArray();
+}
