@@ -44,6 +44,63 @@ public static class MatrixExtensions
         return result;
     }
 
+    /// <summary>
+    /// The columns at <paramref name="indices"/>, in that order, as the rows of a new matrix: numpy's <c>m[:, indices].T</c>.
+    /// With the images stored one per column (<c>xT = x.Transpose()</c>), <c>xT.SelectColumnsAsRows(mask)</c> equals
+    /// <c>x.SelectRows(mask)</c> but reads each image as one contiguous run instead of 784 scattered numbers.
+    /// </summary>
+    public static Matrix<T> SelectColumnsAsRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
+    {
+        int rows = m.RowCount, count = indices.Count;
+        for (int i = 0; i < count; i++)
+        {
+            int c = indices[i];
+            if ((uint)c >= (uint)m.ColumnCount)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Column index {c} is outside a matrix of shape {m.Shape()}.");
+        }
+        var result = Matrix<T>.Build.Dense(count, rows);
+        if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
+        {
+            var dst = ((DenseColumnMajorMatrixStorage<T>)result.Storage).Data;
+            for (int i = 0; i < count; i++)
+            {
+                var column = dense.Data.AsSpan(indices[i] * rows, rows);     // one image, contiguous
+                for (int j = 0; j < column.Length; j++) dst[j * count + i] = column[j];
+            }
+            return result;
+        }
+        for (int i = 0; i < count; i++)
+            for (int j = 0; j < rows; j++)
+                result[i, j] = m[j, indices[i]];
+        return result;
+    }
+
+    /// <summary>
+    /// <c>m.Transpose()</c> computed in cache-sized tiles on all cores; for a 60,000 × 784 matrix this is several times quicker
+    /// than an element-by-element transpose.
+    /// </summary>
+    internal static Matrix<T> TransposeTiled<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
+    {
+        if (m.Storage is not DenseColumnMajorMatrixStorage<T> dense) return m.Transpose();
+        int n = m.RowCount, p = m.ColumnCount;
+        var src = dense.Data;
+        var dst = GC.AllocateUninitializedArray<T>(src.Length);
+        const int Tile = 64;
+        int tilesI = (n + Tile - 1) / Tile;
+        Parallel.For(0, tilesI, ti =>
+        {
+            int i0 = ti * Tile, i1 = Math.Min(n, i0 + Tile);
+            for (int j0 = 0; j0 < p; j0 += Tile)
+            {
+                int j1 = Math.Min(p, j0 + Tile);
+                for (int j = j0; j < j1; j++)
+                    for (int i = i0; i < i1; i++)
+                        dst[i * p + j] = src[j * n + i];   // (i, j) of m → (j, i) of the (p, n) result
+            }
+        });
+        return Matrix<T>.Build.Dense(p, n, dst);
+    }
+
     /// <summary>The index of the largest value in each row: numpy's <c>np.argmax(x, axis=1)</c>.</summary>
     public static int[] ArgMaxRows<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable, IComparable<T>
     {

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
 
 namespace FromScratch;
 
@@ -19,7 +20,14 @@ public static class Sgd
             if (!grads.TryGetValue(key, out var g))
                 throw new ArgumentException($"No gradient for parameter \"{key}\"; grads has [{string.Join(", ", grads.Keys)}].", nameof(grads));
             Shapes.RequireSame(p, g, key, $"grads[\"{key}\"]", "Sgd.Update");
-            p.Subtract(g.Multiply(learningRate), p);  // result written into p itself
+            if (p.Storage is DenseColumnMajorMatrixStorage<T> pd && g.Storage is DenseColumnMajorMatrixStorage<T> gd)
+            {
+                // the same p − (lr·g), element by element on the arrays, without building lr·g as a new matrix
+                var pv = pd.Data.AsSpan(0, p.RowCount * p.ColumnCount);
+                var gv = gd.Data.AsSpan(0, pv.Length);
+                for (int i = 0; i < pv.Length; i++) pv[i] -= learningRate * gv[i];
+            }
+            else p.Subtract(g.Multiply(learningRate), p);  // result written into p itself
         }
     }
 

@@ -83,12 +83,16 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         T lr = T.CreateChecked(options.LearningRate);
         var batchMask = new int[options.BatchSize];
+        // MathNet stores a matrix column by column, so one image's 784 pixels lie train_size numbers apart and
+        // xTrain.SelectRows(batchMask) would gather 78,400 scattered numbers per batch. Stored transposed, one image per
+        // column, each image of the batch is one contiguous read (same numbers, same batch).
+        var imagesByColumn = xTrain.TransposeTiled();          // (784, train_size)
 
         for (int i = 0; i < options.Iterations; i++)
         {
             for (int k = 0; k < batchMask.Length; k++) batchMask[k] = rng.Next(trainSize);
-            var xBatch = xTrain.SelectRows(batchMask);   // (batch, 784)
-            var tBatch = tTrain.SelectRows(batchMask);   // (batch, 10)
+            var xBatch = imagesByColumn.SelectColumnsAsRows(batchMask);   // x_train[batch_mask], (batch, 784)
+            var tBatch = tTrain.SelectRows(batchMask);                     // t_train[batch_mask], (batch, 10)
 
             var grads = net.Gradient(xBatch, tBatch);
             Sgd.Update(net.Params, grads, lr);

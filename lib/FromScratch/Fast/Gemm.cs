@@ -106,8 +106,30 @@ public static unsafe class Gemm
         else NN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
     }
 
-    /// <summary>Rows i0..i1 of C = α·A·B + β·C: 2 vectors of rows × 4 columns per block, then narrower tails.</summary>
+    /// <summary>
+    /// Rows i0..i1 of C = α·A·B + β·C, blocked so that a panel of A (up to 512 rows × 256 of the k columns) stays in the
+    /// L2 cache while every column block of C is computed from it: A is read from memory once, in runs of up to 2 KB.
+    /// </summary>
     private static void NN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        const int KC = 256;
+        int block = 2 * L.Count;
+        int kc = k <= KC + KC / 2 ? k : KC;
+        int panel = Math.Max(block, (int)Math.Min(4096, (512L * 1024 / sizeof(T)) / kc) / block * block);
+        for (int p0 = i0; p0 < i1; p0 += panel)
+        {
+            int p1 = Math.Min(i1, p0 + panel);
+            for (int k0 = 0; k0 < k; k0 += kc)
+            {
+                int kk = Math.Min(kc, k - k0);
+                NNPanel<T, TV, L>(p0, p1, n, kk, alpha, a + (long)k0 * lda, lda, b + k0, ldb, k0 == 0 ? beta : T.One, c, ldc);
+            }
+        }
+    }
+
+    /// <summary>Rows i0..i1 of C = α·A·B + β·C: 2 vectors of rows × 4 columns per block, then narrower tails.</summary>
+    private static void NNPanel<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
         int W = L.Count;
@@ -152,7 +174,7 @@ public static unsafe class Gemm
             if (typeof(TV) != typeof(Vector128<T>))
             {   // a short tail (batch 100 = 3·32 + 4 with 512-bit vectors) in 128-bit lanes
                 int v = Vector128<T>.Count, r = (i1 - i) / v * v;
-                if (r > 0) { NN<T, Vector128<T>, Lanes128<T>>(i, i + r, 4, k, alpha, a, lda, b + (long)j * ldb, ldb, beta, c + (long)j * ldc, ldc); i += r; }
+                if (r > 0) { NNPanel<T, Vector128<T>, Lanes128<T>>(i, i + r, 4, k, alpha, a, lda, b + (long)j * ldb, ldb, beta, c + (long)j * ldc, ldc); i += r; }
             }
             for (; i < i1; i++)
                 for (int jj = 0; jj < 4; jj++)
@@ -179,6 +201,8 @@ public static unsafe class Gemm
     {
         int W = L.Count;
         int kv = k / W * W;
+        bool tailMasked = kv != k && k >= W;
+        TV mask = tailMasked ? L.Load(TailMask<T>.Pointer - W + (k - kv)) : L.Zero;   // lanes ≥ W − (k − kv) all ones
         int i = i0;
         for (; i + 2 <= i1; i += 2)
         {
@@ -197,6 +221,24 @@ public static unsafe class Gemm
                     y = L.Load(b3 + p); s03 = L.MultiplyAdd(x0, y, s03); s13 = L.MultiplyAdd(x1, y, s13);
                 }
                 T* cc = c + (long)j * ldc + i;
+                if (tailMasked)
+                {   // the last k − kv elements: one more vector ending at k, its already-counted lanes masked to 0
+                    int p = k - W;
+                    TV x0 = L.And(L.Load(a0 + p), mask), x1 = L.And(L.Load(a1 + p), mask);
+                    TV y = L.And(L.Load(b0 + p), mask); s00 = L.MultiplyAdd(x0, y, s00); s10 = L.MultiplyAdd(x1, y, s10);
+                    y = L.And(L.Load(b1 + p), mask); s01 = L.MultiplyAdd(x0, y, s01); s11 = L.MultiplyAdd(x1, y, s11);
+                    y = L.And(L.Load(b2 + p), mask); s02 = L.MultiplyAdd(x0, y, s02); s12 = L.MultiplyAdd(x1, y, s12);
+                    y = L.And(L.Load(b3 + p), mask); s03 = L.MultiplyAdd(x0, y, s03); s13 = L.MultiplyAdd(x1, y, s13);
+                    StoreS(cc, L.Sum(s00), alpha, beta);
+                    StoreS(cc + 1, L.Sum(s10), alpha, beta);
+                    StoreS(cc + ldc, L.Sum(s01), alpha, beta);
+                    StoreS(cc + ldc + 1, L.Sum(s11), alpha, beta);
+                    StoreS(cc + 2 * ldc, L.Sum(s02), alpha, beta);
+                    StoreS(cc + 2 * ldc + 1, L.Sum(s12), alpha, beta);
+                    StoreS(cc + 3 * ldc, L.Sum(s03), alpha, beta);
+                    StoreS(cc + 3 * ldc + 1, L.Sum(s13), alpha, beta);
+                    continue;
+                }
                 StoreS(cc, L.Sum(s00) + Dot(a0 + kv, b0 + kv, k - kv), alpha, beta);
                 StoreS(cc + 1, L.Sum(s10) + Dot(a1 + kv, b0 + kv, k - kv), alpha, beta);
                 StoreS(cc + ldc, L.Sum(s01) + Dot(a0 + kv, b1 + kv, k - kv), alpha, beta);
@@ -273,5 +315,20 @@ public static unsafe class Gemm
         for (int j = 0; j < cols; j++)
             for (int i = 0; i < rows; i++)
                 dst[j + (long)i * cols] = src[i + (long)j * ld];
+    }
+
+    /// <summary>64 zero elements then 64 all-ones elements: a vector loaded at Pointer − W + t has its last t lanes all ones.</summary>
+    private static class TailMask<T> where T : unmanaged
+    {
+        private static readonly T[] Data = Create();
+        public static readonly T* Pointer = (T*)Unsafe.AsPointer(ref Data[64]);   // the first all-ones element
+
+        private static T[] Create()
+        {
+            var data = GC.AllocateArray<T>(128, pinned: true);
+            var bytes = MemoryMarshal.AsBytes(data.AsSpan(64));
+            bytes.Fill(0xFF);
+            return data;
+        }
     }
 }

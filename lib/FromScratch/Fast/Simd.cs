@@ -46,6 +46,7 @@ internal interface ILanes<T, TV> where T : unmanaged where TV : unmanaged
     static abstract TV Subtract(TV a, TV b);
     static abstract TV Multiply(TV a, TV b);
     static abstract TV Max(TV a, TV b);
+    static abstract TV And(TV a, TV b);
     static abstract TV Exp(TV a);
     /// <summary>e^a for float by the Cephes polynomial (about 2 ulp; ±inf saturate), much cheaper than <see cref="Exp"/>.</summary>
     static abstract TV ExpFast(TV a);
@@ -72,6 +73,7 @@ internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Divide(Vector512<T> a, Vector512<T> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Max(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> And(Vector512<T> a, Vector512<T> b) => Vector512.BitwiseAnd(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp(Vector512<T> a)
     {
@@ -118,6 +120,7 @@ internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Divide(Vector256<T> a, Vector256<T> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Max(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> And(Vector256<T> a, Vector256<T> b) => Vector256.BitwiseAnd(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> a)
     {
@@ -164,6 +167,7 @@ internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Divide(Vector128<T> a, Vector128<T> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Max(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> And(Vector128<T> a, Vector128<T> b) => Vector128.BitwiseAnd(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Exp(Vector128<T> a)
     {
