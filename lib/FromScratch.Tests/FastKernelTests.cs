@@ -6,6 +6,7 @@ using MathNet.Numerics.Providers.LinearAlgebra;
 namespace FromScratch.Tests;
 
 /// <summary>The fast kernels against naive references, on odd sizes, for whichever SIMD width this process runs with.</summary>
+[Trait("Category", "Simd")]
 public class FastKernelTests
 {
     // ---------------------------------------------------------------- Gemm

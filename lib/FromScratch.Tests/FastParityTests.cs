@@ -5,6 +5,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace FromScratch.Tests;
 
 /// <summary>The fast path computes what the readable <see cref="TwoLayerNet{T}"/> computes.</summary>
+[Trait("Category", "Simd")]
 public class FastParityTests
 {
     private static (Matrix<float> x, Matrix<float> t) SparseBatch(int rows, int inputs, int classes, int seed)
@@ -111,6 +112,7 @@ public class FastParityTests
 }
 
 /// <summary>The fast trainer against the readable trainer on real MNIST.</summary>
+[Trait("Category", "Simd")]
 [Collection("MNIST")]
 public class FastTrainerParityTests(MnistFixture mnist)
 {
