@@ -44,6 +44,7 @@ string repo = FindRepository();
 string dataDir = Path.Combine(repo, "data");
 Console.WriteLine($"FromScratch.Bench — {(quick ? "quick" : "full")} run: 784-20-10, {iterations} iterations, batch 100, lr 0.1, seed {seed}");
 Console.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}");
+Console.WriteLine($"Load average at start: {LoadAverage()}");
 Console.WriteLine($".NET {Environment.Version}; SIMD used: {Simd.Description}; Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "on" : "off")}");
 Console.WriteLine();
 
@@ -86,7 +87,7 @@ var readable = Train("readable", (net, d, o) => Trainer.Train(net, d, o));
 // ---- (b) the fast path
 var fast = Train("fast", (net, d, o) => FastTrainer.Train(net, d, o));
 // ---- optional: the readable loop on MathNet's default managed provider
-(double Seconds, double Test)? managed = null;
+(double Seconds, double Cpu, double Test)? managed = null;
 if (withManaged)
 {
     FastProvider.UseManaged();
@@ -95,17 +96,17 @@ if (withManaged)
 }
 
 string Ratio(double seconds) => np is null ? "—" : $"{np.TrainSeconds / seconds:0.0}×";
-rows.Add(new("(a) readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, flops / readable.Seconds / 1e9, readable.Test, Ratio(readable.Seconds)));
-rows.Add(new("(b) fast path `FastTrainer.Train` (float32, sparse, SIMD)", fast.Seconds, flops / fast.Seconds / 1e9, fast.Test, Ratio(fast.Seconds)));
+rows.Add(new("(a) readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, readable.Cpu, flops / readable.Seconds / 1e9, readable.Test, Ratio(readable.Seconds)));
+rows.Add(new("(b) fast path `FastTrainer.Train` (float32, sparse, SIMD)", fast.Seconds, fast.Cpu, flops / fast.Seconds / 1e9, fast.Test, Ratio(fast.Seconds)));
 if (managed is { } m)
-    rows.Add(new("(a′) readable, MathNet's default managed provider", m.Seconds, flops / m.Seconds / 1e9, m.Test, Ratio(m.Seconds)));
+    rows.Add(new("(a′) readable, MathNet's default managed provider", m.Seconds, m.Cpu, flops / m.Seconds / 1e9, m.Test, Ratio(m.Seconds)));
 if (np is not null)
-    rows.Add(new($"(c) numpy {np.Version} reference (float64, {np.Blas})", np.TrainSeconds, flops / np.TrainSeconds / 1e9, np.TestAccuracy, "1.0×"));
+    rows.Add(new($"(c) numpy {np.Version} reference (float64, {np.Blas})", np.TrainSeconds, np.TrainCpuSeconds, flops / np.TrainSeconds / 1e9, np.TestAccuracy, "1.0×"));
 else
-    rows.Add(new($"(c) numpy reference: {numpyNote}", double.NaN, double.NaN, double.NaN, "—"));
+    rows.Add(new($"(c) numpy reference: {numpyNote}", double.NaN, double.NaN, double.NaN, double.NaN, "—"));
 
 // ---- numerical gradient, float64, all 15,910 parameters
-double? csNumgrad = null;
+double? csNumgrad = null, csNumgradCpu = null;
 if (numgrad)
 {
     var net = new TwoLayerNet<double>(784, 20, 10, 0.01, seed);
@@ -113,26 +114,29 @@ if (numgrad)
     var t = Matrix<double>.Build.Dense(numgradBatch, 10, (r, c) => data.Train.T[r, c]);
     net.NumericalGradient(Matrix<double>.Build.Dense(1, 784, (r, c) => x[r, c]), Matrix<double>.Build.Dense(1, 10, (r, c) => t[r, c])); // warm up
     clock.Restart();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     var g = net.NumericalGradient(x, t);
     csNumgrad = clock.Elapsed.TotalSeconds;
+    csNumgradCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     int count = g.Values.Sum(v => v.RowCount * v.ColumnCount);
     Console.WriteLine($"numerical gradient C#: {csNumgrad:0.00} s for {count} parameters, batch {numgradBatch}");
 }
 
 var table = new StringBuilder();
-table.AppendLine("| Run | Training time (s) | GFLOP/s | Final test accuracy | Speed vs numpy |");
-table.AppendLine("|---|---:|---:|---:|---:|");
+table.AppendLine("| Run | Training time (s) | CPU time (s) | GFLOP/s | Final test accuracy | Speed vs numpy |");
+table.AppendLine("|---|---:|---:|---:|---:|---:|");
 foreach (var r in rows)
-    table.AppendLine($"| {r.Name} | {F(r.Seconds, "0.00")} | {F(r.Gflops, "0.0")} | {F(r.Test, "0.0000")} | {r.Ratio} |");
+    table.AppendLine($"| {r.Name} | {F(r.Seconds, "0.00")} | {F(r.Cpu, "0.00")} | {F(r.Gflops, "0.0")} | {F(r.Test, "0.0000")} | {r.Ratio} |");
 if (numgrad)
 {
     string npg = np?.NumgradSeconds is double s ? $"{s:0.00}" : "—";
     string ratio = np?.NumgradSeconds is double s2 && csNumgrad is double c ? $"{s2 / c:0.0}×" : "—";
-    table.AppendLine($"| numerical gradient, float64, 15,910 params, batch {numgradBatch}: C# `TwoLayerNet<double>.NumericalGradient` | {F(csNumgrad ?? double.NaN, "0.00")} | | | {ratio} |");
-    table.AppendLine($"| numerical gradient, same, numpy | {npg} | | | 1.0× |");
+    string npc = np?.NumgradCpuSeconds is double s3 ? $"{s3:0.00}" : "—";
+    table.AppendLine($"| numerical gradient, float64, 15,910 params, batch {numgradBatch}: C# `TwoLayerNet<double>.NumericalGradient` + `FastProvider` | {F(csNumgrad ?? double.NaN, "0.00")} | {F(csNumgradCpu ?? double.NaN, "0.00")} | | | {ratio} |");
+    table.AppendLine($"| numerical gradient, same, numpy | {npg} | {npc} | | | 1.0× |");
 }
-table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | |");
-if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | |");
+table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | |");
+if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | |");
 
 Console.WriteLine();
 Console.WriteLine(table);
@@ -141,7 +145,7 @@ if (markdownPath is not null)
 {
     var md = new StringBuilder();
     md.AppendLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; SIMD: {Simd.Description}.");
-    md.AppendLine($"Run: {iterations} iterations, seed {seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+    md.AppendLine($"Run: {iterations} iterations, seed {seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {LoadAverage()} (1, 5, 15 min).");
     md.AppendLine();
     md.Append(table);
     if (np is not null) md.AppendLine().AppendLine($"numpy: {numpyNote}");
@@ -149,14 +153,16 @@ if (markdownPath is not null)
 }
 return 0;
 
-(double Seconds, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train)
+(double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train)
 {
     var net = new TwoLayerNet<float>(784, 20, 10, options.WeightInitStd, seed);
     GC.Collect();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     var history = train(net, data, options);
+    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     var last = history.Epochs[^1];
     Console.WriteLine($"{name}: {history.Elapsed.TotalSeconds:0.00} s; final train {last.TrainAccuracy:0.0000}, test {last.TestAccuracy:0.0000}, loss {history.TrainLoss[^1]:0.0000}");
-    return (history.Elapsed.TotalSeconds, last.TestAccuracy);
+    return (history.Elapsed.TotalSeconds, cpu, last.TestAccuracy);
 }
 
 static string F(double v, string format) => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
@@ -198,13 +204,20 @@ static (NumpyResult?, string) RunNumpy(string repo, string dataDir, int iteratio
     string kernel = blas.TryGetProperty("openblas_core", out var core) ? $"OpenBLAS core {core.GetString()}" : libs.Any(l => l.Contains("/blas/libblas")) ? "reference BLAS (netlib)" : string.Join(", ", libs.Select(Path.GetFileName));
     var result = new NumpyResult(
         json.GetProperty("numpy").GetString()!, kernel,
-        json.GetProperty("train_seconds").GetDouble(), json.GetProperty("final_test_accuracy").GetDouble(),
+        json.GetProperty("train_seconds").GetDouble(), json.GetProperty("train_cpu_seconds").GetDouble(), json.GetProperty("final_test_accuracy").GetDouble(),
         json.GetProperty("load_seconds").GetDouble(),
-        json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null);
+        json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null,
+        json.TryGetProperty("numgrad_cpu_seconds", out var ngc) ? ngc.GetDouble() : null);
     string note = $"numpy {result.Version}, Python {json.GetProperty("python").GetString()}, BLAS {string.Join(", ", libs)} ({kernel}); "
         + (removed.Count > 0 ? $"unset in the child: {string.Join(", ", removed)}" : "no OPENBLAS_* overrides were set");
     Console.WriteLine($"numpy: {result.TrainSeconds:0.00} s, test {result.TestAccuracy:0.0000}" + (result.NumgradSeconds is double s ? $"; numerical gradient {s:0.00} s" : ""));
     return (result, note);
+}
+
+static string LoadAverage()
+{
+    try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+    catch (IOException) { return "unknown"; }
 }
 
 static string CpuModel()
@@ -228,5 +241,5 @@ static string FindRepository()
     throw new InvalidOperationException("Run the benchmark from inside the repository (FromScratch.slnx not found).");
 }
 
-record Row(string Name, double Seconds, double Gflops, double Test, string Ratio);
-record NumpyResult(string Version, string Blas, double TrainSeconds, double TestAccuracy, double LoadSeconds, double? NumgradSeconds);
+record Row(string Name, double Seconds, double Cpu, double Gflops, double Test, string Ratio);
+record NumpyResult(string Version, string Blas, double TrainSeconds, double TrainCpuSeconds, double TestAccuracy, double LoadSeconds, double? NumgradSeconds, double? NumgradCpuSeconds);

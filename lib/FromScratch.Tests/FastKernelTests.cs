@@ -146,6 +146,45 @@ public class FastKernelTests
         }
     }
 
+    // ---------------------------------------------------------------- the readable path's array helpers
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(70, 13)]
+    [InlineData(130, 65)]
+    public void Drawing_rows_from_the_transposed_matrix_gives_SelectRows(int rows, int cols)
+    {
+        var rng = new Random(rows * cols);
+        var m = Matrix<float>.Build.Dense(rows, cols, (_, _) => (float)rng.NextDouble());
+        var mT = m.TransposeTiled();
+        Assert.Equal(m.Transpose(), mT);
+        var mask = Enumerable.Range(0, 17).Select(_ => rng.Next(rows)).ToArray();
+        Assert.Equal(m.SelectRows(mask), mT.SelectColumnsAsRows(mask));
+        Assert.Throws<ArgumentOutOfRangeException>(() => mT.SelectColumnsAsRows([rows]));
+    }
+
+    [Fact]
+    public void Array_helpers_match_their_definitions()
+    {
+        var rng = new Random(2);
+        var m = Matrix<double>.Build.Dense(37, 11, (_, _) => rng.NextDouble() - 0.5);
+        var row = Matrix<double>.Build.Dense(1, 11, (_, _) => rng.NextDouble());
+        var sums = m.SumRows();
+        for (int c = 0; c < 11; c++) Assert.Equal(Enumerable.Range(0, 37).Sum(r => m[r, c]), sums[0, c], 12);
+        var argmax = m.ArgMaxRows();
+        for (int r = 0; r < 37; r++) Assert.Equal(Enumerable.Range(0, 11).MaxBy(c => m[r, c]), argmax[r]);
+        var plus = m.Clone();
+        plus.AddRowInPlace(row);
+        for (int r = 0; r < 37; r++) for (int c = 0; c < 11; c++) Assert.Equal(m[r, c] + row[0, c], plus[r, c]);
+        var y = Functions.Softmax(m);
+        for (int r = 0; r < 37; r++)
+        {
+            double max = Enumerable.Range(0, 11).Max(c => m[r, c]);
+            double z = Enumerable.Range(0, 11).Sum(c => Math.Exp(m[r, c] - max));
+            for (int c = 0; c < 11; c++) Assert.Equal(Math.Exp(m[r, c] - max) / z, y[r, c], 14);
+        }
+    }
+
     // ---------------------------------------------------------------- sparse rows, exp
 
     [Fact]
