@@ -61,11 +61,20 @@ public static class MatrixExtensions
         var result = Matrix<T>.Build.Dense(count, rows);
         if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
         {
+            var src = dense.Data;
             var dst = ((DenseColumnMajorMatrixStorage<T>)result.Storage).Data;
-            for (int i = 0; i < count; i++)
+            // 16 images at a time: 16 contiguous reads side by side, and each write fills one cache line of the result
+            const int Group = 16;
+            Span<int> start = stackalloc int[Group];
+            for (int i0 = 0; i0 < count; i0 += Group)
             {
-                var column = dense.Data.AsSpan(indices[i] * rows, rows);     // one image, contiguous
-                for (int j = 0; j < column.Length; j++) dst[j * count + i] = column[j];
+                int g = Math.Min(Group, count - i0);
+                for (int i = 0; i < g; i++) start[i] = indices[i0 + i] * rows;
+                for (int j = 0; j < rows; j++)
+                {
+                    var into = dst.AsSpan(j * count + i0, g);
+                    for (int i = 0; i < into.Length; i++) into[i] = src[start[i] + j];
+                }
             }
             return result;
         }
