@@ -38,20 +38,21 @@ static class FromScratchNotebookSetup
         var loadedBin = AppDomain.CurrentDomain.GetData(BinKey) as string;
         if (loadedBin is null)
         {
+            loadedBin = bin;
             AppDomain.CurrentDomain.SetData(BinKey, bin);
-            var paths = Referenced.Select(n => Path.Combine(bin, n + ".dll")).Where(File.Exists).ToArray();
             // Load into the default context first: script code then binds to these same assemblies.
-            foreach (var path in paths) AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
-            var kernel = Microsoft.DotNet.Interactive.KernelInvocationContext.Current?.HandlingKernel as Microsoft.DotNet.Interactive.CSharp.CSharpKernel
-                ?? throw new InvalidOperationException("setup.csx must run in a C# (csharp) kernel cell.");
-            kernel.AddAssemblyReferences(paths);
-            RegisterChartFormatter();
+            foreach (var path in ReferencePaths(bin)) AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
         }
         else if (!string.Equals(loadedBin, bin, StringComparison.Ordinal))
         {
             notes.Add($"⚠ lib/ changed since this kernel loaded it ({Path.GetFileName(loadedBin)} → {hash}). " +
                       "Restart the kernel and run the notebook again to use the new build; until then the old one stays loaded.");
         }
+        // Every kernel (the runner starts one per notebook in the same process) needs the references and the formatter.
+        var kernel = Microsoft.DotNet.Interactive.KernelInvocationContext.Current?.HandlingKernel as Microsoft.DotNet.Interactive.CSharp.CSharpKernel
+            ?? throw new InvalidOperationException("setup.csx must run in a C# (csharp) kernel cell.");
+        kernel.AddAssemblyReferences(ReferencePaths(loadedBin));
+        RegisterChartFormatter();
 
         var charts = AppDomain.CurrentDomain.GetAssemblies().First(a => a.GetName().Name == "FromScratch.Charts");
         var plotly = charts.GetType("FromScratch.Charts.PlotlyJs", throwOnError: true)!;
@@ -64,6 +65,9 @@ static class FromScratchNotebookSetup
                           $"plotly.js {plotly.GetProperty("Version")!.GetValue(null)} loaded offline; {stopwatch.Elapsed.TotalSeconds:0.0} s{quick}");
         foreach (var note in notes) Console.WriteLine(note);
     }
+
+    static string[] ReferencePaths(string bin) =>
+        Referenced.Select(n => Path.Combine(bin, n + ".dll")).Where(File.Exists).ToArray();
 
     static string FindRoot()
     {

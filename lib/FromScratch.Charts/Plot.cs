@@ -96,6 +96,7 @@ public static class Plot
         chart.Axis("xaxis")["range"] = new JsonArray(xMin, xMax);
         chart.Axis("yaxis")["range"] = new JsonArray(yMin, yMax);
         chart.Layout["showlegend"] = points is { Length: > 0 };
+        chart.Layout["legend"] = new JsonObject { ["orientation"] = "h", ["x"] = 0, ["y"] = 1.02, ["yanchor"] = "bottom" };
         return chart.WithLayout(title, xTitle, yTitle, width: 560, height: 500);
     }
 
@@ -105,7 +106,7 @@ public static class Plot
     /// </summary>
     /// <param name="z">The values, [row, column].</param>
     /// <param name="title">The chart title.</param>
-    /// <param name="colorScale">A Plotly colorscale name: Viridis, Greys, Blues, RdBu, …</param>
+    /// <param name="colorScale">A Plotly colorscale name: Viridis, Greys, Blues, RdBu, … (Blues, Greens, Greys, Reds and the Yl* scales are reversed so that larger values are darker).</param>
     /// <param name="xLabels">Optional column labels.</param>
     /// <param name="yLabels">Optional row labels.</param>
     /// <param name="showValues">Write each value in its cell (for small matrices such as a confusion matrix).</param>
@@ -124,6 +125,8 @@ public static class Plot
         var chart = Chart.FromPlotly(PlotlyChart.Heatmap<double, double, string, string>(data, ReverseYAxis: true));
         var trace = (JsonObject)((JsonArray)chart.Figure["data"]!)[0]!;
         trace["colorscale"] = colorScale;
+        // Plotly's single-hue scales run dark → light; reverse them so that larger values are darker.
+        if (s_darkToLight.Contains(colorScale)) trace["reversescale"] = true;
         if (xLabels is not null) trace["x"] = new JsonArray(xLabels.Select(l => (JsonNode?)l).ToArray());
         if (yLabels is not null) trace["y"] = new JsonArray(yLabels.Select(l => (JsonNode?)l).ToArray());
         if (showValues)
@@ -147,9 +150,7 @@ public static class Plot
         if (width <= 0 || pixels.Count % width != 0) throw new ArgumentException($"{pixels.Count} pixels do not make rows of {width}.", nameof(width));
         var z = new double[pixels.Count / width, width];
         for (int i = 0; i < pixels.Count; i++) z[i / width, i % width] = double.CreateTruncating(pixels[i]);
-        var chart = Heatmap(z, title, colorScale: "Greys");
-        ((JsonObject)((JsonArray)chart.Figure["data"]!)[0]!)["reversescale"] = true;
-        return chart;
+        return Heatmap(z, title, colorScale: "Greys");
     }
 
     /// <summary>
@@ -210,6 +211,8 @@ public static class Plot
         chart.Layout["margin"] = new JsonObject { ["l"] = 10, ["r"] = 10, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
         return chart.WithLayout(title, width: plotW + 20, height: plotH + (title is null ? 40 : 70));
     }
+
+    private static readonly HashSet<string> s_darkToLight = new(StringComparer.OrdinalIgnoreCase) { "Blues", "Greens", "Greys", "Reds", "YlGnBu", "YlOrRd" };
 
     internal static double[] ToDoubles<T>(IEnumerable<T> values) where T : INumberBase<T>
     {

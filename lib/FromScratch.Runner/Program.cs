@@ -1,0 +1,3 @@
+using FromScratch.Runner;
+
+return await RunnerCli.MainAsync(args);
