@@ -20,7 +20,8 @@ namespace FromScratch.Fast;
 /// <item>No allocation per step; evaluations run over row blocks on all cores and take the argmax of the scores
 /// (softmax keeps the order, so it is skipped).</item>
 /// </list>
-/// Padding lanes hold zeros in W1, b1, W2 and b2 and stay zero.
+/// Padding lanes hold zeros in W1, b1, W2 and b2 and stay zero. An instance keeps per-batch buffers: use it from one
+/// thread at a time (<see cref="Accuracy"/> itself runs on several).
 /// </remarks>
 public sealed unsafe class FastTwoLayerNet
 {

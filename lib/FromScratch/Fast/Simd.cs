@@ -18,8 +18,8 @@ public static class Simd
     /// <summary>How many floats one vector holds: 16, 8 or 4.</summary>
     public static int FloatLanes => Bits / 32;
 
-    /// <summary>Whether fused multiply-add is a hardware instruction here (otherwise a·b + c is two roundings).</summary>
-    public static bool HasFma => Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+    /// <summary>Whether the kernels use fused multiply-add (x86 FMA3); otherwise a·b + c, with two roundings.</summary>
+    public static bool HasFma => Fma.IsSupported;
 
     /// <summary>A one-line description, e.g. <c>Vector512 (16 floats), FMA</c>.</summary>
     public static string Description =>
