@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
+
+namespace FromScratch.Notebooks.Tests;
+
+/// <summary>Paths of the repository under test.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+    public static string NotebooksDir => Path.Combine(Root, "notebooks");
+    public static string OutDir => Path.Combine(Root, "out");
+
+    /// <summary>Every notebooks/*.ipynb, by name (e.g. "01-functions").</summary>
+    public static IEnumerable<object[]> Notebooks() =>
+        Directory.EnumerateFiles(NotebooksDir, "*.ipynb").Order(StringComparer.Ordinal)
+            .Select(p => new object[] { Path.GetFileNameWithoutExtension(p) });
+
+    public static string NotebookPath(string name) => Path.Combine(NotebooksDir, name + ".ipynb");
+
+    /// <summary>The runner built next to these tests (same configuration).</summary>
+    public static string RunnerDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
+            var dll = Path.Combine(Root, "lib", "FromScratch.Runner", "bin", configuration, "net10.0", "FromScratch.Runner.dll");
+            if (!File.Exists(dll)) throw new FileNotFoundException($"Runner not built: {dll}", dll);
+            return dll;
+        }
+    }
+
+    /// <summary>Environment for notebook processes: short loops, no telemetry, no build servers left behind.</summary>
+    public static void ApplyNotebookEnvironment(IDictionary<string, string?> env)
+    {
+        env["FROMSCRATCH_QUICK"] = "1";
+        env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        env["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+        env["DOTNET_NOLOGO"] = "1";
+        env["MSBUILDDISABLENODEREUSE"] = "1";
+        env["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        env["UseSharedCompilation"] = "false";
+        foreach (var key in env.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && k != "MSBUILDDISABLENODEREUSE").ToList())
+            env.Remove(key);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FromScratch.slnx"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("FromScratch.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>The result of a finished child process.</summary>
+public sealed record ProcessResult(int ExitCode, string Output, TimeSpan Elapsed)
+{
+    public string Tail(int lines = 60) => string.Join("\n", Output.Split('\n').TakeLast(lines));
+}
+
+/// <summary>Runs a child process with a hard timeout; the whole process tree is killed on timeout.</summary>
+public static class ChildProcess
+{
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, TimeSpan timeout,
+        Action<IDictionary<string, string?>>? environment = null)
+    {
+        var psi = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        environment?.Invoke(psi.Environment);
+        var output = new StringBuilder();
+        var stopwatch = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            lock (output) throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:0} s; killed. Output:\n{output}");
+        }
+        process.WaitForExit(); // drain the output readers
+        lock (output) return new ProcessResult(process.ExitCode, output.ToString(), stopwatch.Elapsed);
+    }
+
+    public static void KillTree(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException) { }
+    }
+}

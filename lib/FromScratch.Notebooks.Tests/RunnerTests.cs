@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FromScratch.Notebooks.Tests;
+
+/// <summary>Runs each notebook once in FromScratch.Runner (out of process) and caches the result for the other tests.</summary>
+public static class RunnerRuns
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<ProcessResult>>> s_runs = new();
+
+    public static Task<ProcessResult> RunAsync(string notebook) =>
+        s_runs.GetOrAdd(notebook, n => new Lazy<Task<ProcessResult>>(() => ChildProcess.RunAsync(
+            "dotnet", [Repo.RunnerDll, "--quick", "--out", Repo.OutDir, "--cell-timeout", "600", Repo.NotebookPath(n)],
+            Repo.Root, TimeSpan.FromMinutes(12), Repo.ApplyNotebookEnvironment))).Value;
+}
+
+public sealed class RunnerTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(Repo.Notebooks), MemberType = typeof(Repo))]
+    public async Task Notebook_runs_in_the_runner_with_its_key_outputs(string notebook)
+    {
+        var run = await RunnerRuns.RunAsync(notebook);
+        output.WriteLine($"runner: {run.Elapsed.TotalSeconds:0.0} s\n{run.Tail(40)}");
+        Assert.True(run.ExitCode == 0, $"runner exited {run.ExitCode} for {notebook}:\n{run.Tail()}");
+
+        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.OutDir, notebook + ".ipynb")))!.AsObject();
+        Assert.Equal(4, (int)executed["nbformat"]!);
+        Assert.Equal(5, (int)executed["nbformat_minor"]!);
+        Assert.Equal(".net-csharp", (string?)executed["metadata"]?["kernelspec"]?["name"]);
+        Assert.Equal("csharp", (string?)executed["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]);
+
+        var text = new StringBuilder();
+        int charts = 0;
+        foreach (var cell in executed["cells"]!.AsArray().Select(c => c!.AsObject()))
+        {
+            Assert.False(string.IsNullOrEmpty((string?)cell["id"]), "every cell needs an id (nbformat 4.5)");
+            if ((string?)cell["cell_type"] != "code") continue;
+            var source = Join(cell["source"]);
+            if (!string.IsNullOrWhiteSpace(source)) Assert.NotNull(cell["execution_count"]?.GetValue<int>());
+            foreach (var o in cell["outputs"]!.AsArray().Select(o => o!.AsObject()))
+            {
+                Assert.NotEqual("error", (string?)o["output_type"]);
+                text.Append(Join(o["text"]));
+                if (o["data"] is JsonObject data)
+                {
+                    text.Append(Join(data["text/plain"])).Append('\n');
+                    if (Join(data["text/html"]).Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
+                }
+            }
+        }
+        var problems = NotebookExpectations.Verify(NotebookExpectations.For(notebook), text.ToString(), charts);
+        Assert.True(problems.Count == 0, $"{notebook} (runner): {string.Join("; ", problems)}\n--- text outputs ---\n{text}");
+        Assert.True(File.Exists(Path.Combine(Repo.OutDir, notebook + ".html")), "HTML page written");
+    }
+
+    [Fact]
+    public async Task A_failing_cell_stops_the_runner_with_the_notebook_cell_and_error()
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
+        try
+        {
+            var notebook = Path.Combine(dir.FullName, "broken.ipynb");
+            File.WriteAllText(notebook, """
+                {"cells":[
+                 {"cell_type":"markdown","id":"a","metadata":{},"source":["# broken"]},
+                 {"cell_type":"code","id":"b","execution_count":null,"metadata":{},"outputs":[],"source":["Console.WriteLine(\"first\");"]},
+                 {"cell_type":"code","id":"c","execution_count":null,"metadata":{},"outputs":[],"source":["throw new InvalidOperationException(\"boom 42\");"]},
+                 {"cell_type":"code","id":"d","execution_count":null,"metadata":{},"outputs":[],"source":["Console.WriteLine(\"never\");"]}],
+                 "metadata":{},"nbformat":4,"nbformat_minor":5}
+                """);
+            var outDir = Path.Combine(dir.FullName, "out");
+            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, notebook], dir.FullName, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
+            output.WriteLine(run.Output);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Matches(@"FAILED: broken\.ipynb, cell 3 of 4: .*boom 42", run.Output);
+            var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
+            Assert.Contains("first", executed);
+            Assert.Contains("boom 42", executed);
+            Assert.DoesNotContain("never\\n\"", executed);
+            Assert.Contains("Cell 3 failed", File.ReadAllText(Path.Combine(outDir, "broken.html")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    internal static string Join(JsonNode? node) => node switch
+    {
+        JsonArray a => string.Concat(a.Select(l => (string?)l)),
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => "",
+    };
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FromScratch.Notebooks.Tests;
+
+/// <summary>Every notebook, cell by cell, in the kernel that VS Code (Polyglot Notebooks) starts.</summary>
+public sealed class StockKernelTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(Repo.Notebooks), MemberType = typeof(Repo))]
+    public async Task Notebook_runs_in_the_stock_kernel(string notebook)
+    {
+        var cells = JsonNode.Parse(File.ReadAllText(Repo.NotebookPath(notebook)))!["cells"]!.AsArray()
+            .Select((c, i) => (Number: i + 1, Cell: c!.AsObject()))
+            .Where(c => (string?)c.Cell["cell_type"] == "code")
+            .Select(c => (c.Number, Source: RunnerTests.Join(c.Cell["source"]),
+                Kernel: (string?)c.Cell["metadata"]?["polyglot_notebook"]?["kernelName"] ?? "csharp"))
+            .Where(c => !string.IsNullOrWhiteSpace(c.Source))
+            .ToList();
+
+        var stopwatch = Stopwatch.StartNew();
+        using var kernel = StdioKernel.Start(Repo.NotebooksDir);
+        var text = new StringBuilder();
+        int charts = 0;
+        foreach (var (number, source, kernelName) in cells)
+        {
+            Assert.True(kernelName == "csharp", $"{notebook} cell {number}: kernel '{kernelName}' (only C# notebooks are supported)");
+            var result = await kernel.SubmitAsync(source, TimeSpan.FromMinutes(10));
+            output.WriteLine($"cell {number}: {(result.Succeeded ? "ok" : "FAILED")} at {stopwatch.Elapsed.TotalSeconds:0.0} s");
+            Assert.True(result.Succeeded, $"{notebook} cell {number} failed in the stock kernel: {result.Error}\n{kernel.Log()}");
+            foreach (var e in result.Events)
+            {
+                var type = (string?)e["eventType"];
+                var values = e["event"]?["formattedValues"] as JsonArray;
+                if (type is "StandardOutputValueProduced" && values is not null)
+                    text.Append(string.Concat(values.Select(v => (string?)v?["value"])));
+                if (type is "DisplayedValueProduced" or "ReturnValueProduced" && values is not null)
+                {
+                    foreach (var v in values)
+                    {
+                        var value = (string?)v?["value"] ?? "";
+                        if ((string?)v?["mimeType"] == "text/plain") text.Append(value).Append('\n');
+                        if ((string?)v?["mimeType"] == "text/html" && value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
+                    }
+                }
+            }
+            if (number == cells[0].Number)
+            {
+                var listening = ProcFs.ListeningAddresses(ProcFs.Descendants(kernel.ProcessId));
+                Assert.True(listening.All(ProcFs.IsLoopback), $"the kernel listens beyond loopback: {string.Join(", ", listening)}");
+            }
+        }
+        output.WriteLine($"stock kernel: {notebook} in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        var problems = NotebookExpectations.Verify(NotebookExpectations.For(notebook), text.ToString(), charts);
+        Assert.True(problems.Count == 0, $"{notebook} (stock kernel): {string.Join("; ", problems)}\n--- text outputs ---\n{text}");
+    }
+}
