@@ -52,8 +52,8 @@ public sealed class Chart
             <script type="text/javascript">
             (function () {
               var figure = {{json}};
+              var el = document.getElementById("{{id}}") || (document.currentScript && document.currentScript.previousElementSibling);
               function draw() {
-                var el = document.getElementById("{{id}}");
                 if (!el) { return; }
                 el.innerHTML = "";
                 window.Plotly.newPlot(el, figure.data, figure.layout, figure.config).then(function () { el.setAttribute("data-rendered", "true"); });

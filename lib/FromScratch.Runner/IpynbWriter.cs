@@ -62,7 +62,16 @@ public static class IpynbWriter
         {
             foreach (var key in data.Select(p => p.Key).ToList())
             {
-                if (data[key] is JsonValue v && v.TryGetValue<string>(out var s) && !key.EndsWith("json", StringComparison.Ordinal)) data[key] = Lines(s);
+                if (data[key] is not JsonValue v || !v.TryGetValue<string>(out var s)) continue;
+                if (key.EndsWith("json", StringComparison.Ordinal))
+                {
+                    // nbformat stores JSON mime types as JSON, not as a string.
+                    try { data[key] = JsonNode.Parse(s); } catch (JsonException) { data[key] = Lines(s); }
+                }
+                else
+                {
+                    data[key] = Lines(s);
+                }
             }
         }
         return copy;

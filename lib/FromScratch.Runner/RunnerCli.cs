@@ -24,6 +24,11 @@ public static class RunnerCli
 
     public static async Task<int> MainAsync(string[] args)
     {
+        // Child processes (#r "nuget:" restores, the setup cell's dotnet build) must not leave build servers behind.
+        foreach (var (key, value) in new[] { ("MSBUILDDISABLENODEREUSE", "1"), ("DOTNET_CLI_TELEMETRY_OPTOUT", "1"), ("DOTNET_NOLOGO", "1") })
+        {
+            if (Environment.GetEnvironmentVariable(key) is null) Environment.SetEnvironmentVariable(key, value);
+        }
         var notebooks = new List<string>();
         string? outDir = null;
         var cellTimeout = TimeSpan.FromHours(1);
