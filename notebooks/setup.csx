@@ -1,12 +1,27 @@
-// FromScratch notebook setup. Load it from a notebook's first cell with:  #load "setup.csx"
+// FromScratch notebook setup, shared by every notebook in this folder.
+//
+// Every notebook starts with this one cell (a relative #load resolves against the notebook's folder):
+//
+//     #r "nuget: MathNet.Numerics, 5.0.0"
+//     #load "setup.csx"
+//
+// and its next code cell has the usings it needs, e.g.
+//
+//     using FromScratch;
+//     using static FromScratch.Functions;
+//     using FromScratch.Charts;          // Plot.Line / Lines / Function / Contour / Heatmap / Image / Images
+//
+// What it does:
 //  1. builds lib/FromScratch and lib/FromScratch.Charts (Release) into obj/notebooks/<hash of their sources>/;
-//     when the sources have not changed since the last build, nothing is built;
+//     when the sources have not changed since the last build, nothing is built (about 0.2 s);
 //  2. loads the built DLLs and references them, so the next cells can use FromScratch and FromScratch.Charts;
 //     an AssemblyLoadContext.Resolving handler serves their dependencies and maps FSharp.Core to the one the
 //     kernel already loaded (Polyglot's kernel ships FSharp.Core 10.0, Plotly.NET 6 asks for 10.1);
 //  3. displays plotly.js (embedded in Plotly.NET) once, so charts draw with no network.
+//
 // After editing lib/: restart the kernel and run the notebook again. Re-running this cell without a restart
-// builds the new version but the kernel keeps the assemblies it already loaded (.NET cannot unload them); it says so.
+// builds the new version, but the kernel keeps the assemblies it already loaded (.NET cannot unload them); it says so.
+// Tests set FROMSCRATCH_QUICK=1: read it with FromScratch.Charts.NotebookSettings.Quick / .Pick(full, quick).
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
