@@ -43,7 +43,7 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
 
     private static string Excerpt(string dom) => dom.Length <= 3000 ? dom : dom[..1500] + "\n…\n" + dom[^1500..];
 
-    private static async Task<string> Chromium(string action, string page, int height)
+    internal static async Task<string> Chromium(string action, string page, int height)
     {
         var profile = Directory.CreateTempSubdirectory("fromscratch-chromium-");
         try

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FromScratch.Charts;
+using Xunit;
+
+namespace FromScratch.Notebooks.Tests;
+
+/// <summary>The chart helpers' figures, and their HTML in a browser that inserts outputs the way a notebook front end does.</summary>
+public sealed class ChartsTests
+{
+    [Fact]
+    public void Lines_have_one_trace_per_series_with_legend_and_axis_titles()
+    {
+        var chart = Plot.Lines([Series.Of("train", new[] { 0.1, 0.9 }), Series.Of("test", new[] { 0.1f, 0.8f })],
+            title: "Accuracy", xTitle: "epoch", yTitle: "accuracy");
+        var data = (JsonArray)chart.Figure["data"]!;
+        Assert.Equal(["train", "test"], data.Select(t => (string?)t!["name"]));
+        Assert.All(data, t => Assert.Equal("scatter", (string?)t!["type"]));
+        Assert.Equal(0.8, (double)data[1]!["y"]![1]!, 6);
+        Assert.Equal("Accuracy", chart.Title);
+        Assert.Equal("epoch", (string?)chart.Figure["layout"]!["xaxis"]!["title"]!["text"]);
+        Assert.Equal("accuracy", (string?)chart.Figure["layout"]!["yaxis"]!["title"]!["text"]);
+        Assert.True((bool)chart.Figure["layout"]!["showlegend"]!);
+        Assert.Null(chart.Figure["layout"]!["template"]);
+    }
+
+    [Fact]
+    public void Contour_evaluates_f_on_the_grid_and_draws_the_path_on_top()
+    {
+        var chart = Plot.Contour((x, y) => x * x + y * y, -2, 2, -1, 1, path: [(-2.0, 1.0), (0.0, 0.0)], resolution: 5);
+        var data = (JsonArray)chart.Figure["data"]!;
+        Assert.Equal("contour", (string?)data[0]!["type"]);
+        var z = data[0]!["z"]!.AsArray();
+        Assert.Equal(5, z.Count);
+        Assert.Equal(5.0, (double)z[0]![0]!, 9);  // f(-2, -1)
+        Assert.Equal(0.0, (double)z[2]![2]!, 9);  // f(0, 0)
+        Assert.Equal([-2.0, 0.0], data[1]!["x"]!.AsArray().Select(v => (double)v!));
+    }
+
+    [Fact]
+    public void Heatmap_keeps_rows_top_down_and_labels()
+    {
+        var chart = Plot.Heatmap(new[,] { { 1f, 2f }, { 3f, 4f } }, xLabels: ["a", "b"], yLabels: ["r0", "r1"], showValues: true);
+        var trace = chart.Figure["data"]![0]!;
+        Assert.Equal("heatmap", (string?)trace["type"]);
+        Assert.Equal(3.0, (double)trace["z"]![1]![0]!);
+        Assert.Equal("reversed", (string?)chart.Figure["layout"]!["yaxis"]!["autorange"]);
+        Assert.Equal(["a", "b"], trace["x"]!.AsArray().Select(v => (string?)v));
+    }
+
+    [Fact]
+    public void Images_tile_into_one_heatmap_with_a_label_per_image()
+    {
+        var images = Enumerable.Range(0, 3).Select(k => (IReadOnlyList<double>)Enumerable.Repeat((double)k, 4).ToArray());
+        var chart = Plot.Images(images, labels: ["0", "1", "2"], imageWidth: 2, columns: 2);
+        Assert.Equal(1, chart.TraceCount);
+        var z = chart.Figure["data"]![0]!["z"]!.AsArray();
+        Assert.Equal(2 * 2 + 2, z.Count);            // two rows of images, 2 px each, one 2 px gap
+        Assert.Null(z[0]![2]);                        // the gap between images is transparent
+        Assert.Equal(1.0, (double)z[0]![4]!);         // second image, top-left pixel
+        Assert.Equal(3, chart.Figure["layout"]!["annotations"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Bad_arguments_say_what_is_wrong()
+    {
+        Assert.Contains("3 labels for 2 images", Assert.Throws<ArgumentException>(() =>
+            Plot.Images([new double[4], new double[4]], labels: ["a", "b", "c"], imageWidth: 2)).Message);
+        Assert.Contains("1 x values but 2 y values", Assert.Throws<ArgumentException>(() =>
+            Series.Of("s", new[] { 1.0 }, new[] { 1.0, 2.0 })).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Plot.Function(Math.Sin, 1, 0));
+        Assert.Contains("1 y labels for 2 rows", Assert.Throws<ArgumentException>(() =>
+            Plot.Heatmap(new double[2, 2], yLabels: ["a"])).Message);
+    }
+
+    [Fact]
+    public void Chart_html_is_small_and_cannot_close_its_script_early()
+    {
+        var chart = Plot.Line(new[] { 1.0, 2.0 }, name: "</script><b>x</b>", title: "t");
+        var html = chart.ToHtml();
+        Assert.True(html.Length < 4000, $"a chart fragment is {html.Length} chars; plotly.js must not be inside it");
+        Assert.DoesNotContain("plotly.js v", html);
+        Assert.Single(Regex.Matches(html, "</script>"));
+        Assert.StartsWith("/**", PlotlyJs.Source.TrimStart());
+        Assert.Matches(@"^\d+\.\d+\.\d+$", PlotlyJs.Version);
+        Assert.Contains(PlotlyJs.LoaderMarker, PlotlyJs.LoaderHtml());
+    }
+
+    /// <summary>
+    /// Like a notebook front end (VS Code's webview, Jupyter), the page inserts each output's HTML into the live DOM one
+    /// by one, with require.js's AMD <c>define</c> present, and a chart output arriving before the plotly.js loader.
+    /// </summary>
+    [Fact]
+    public async Task Outputs_inserted_in_any_order_draw_once_plotly_js_arrives()
+    {
+        var outputs = new[]
+        {
+            Plot.Function(Math.Tanh, -3, 3, name: "before the loader").ToHtml(),
+            PlotlyJs.LoaderHtml(),
+            Plot.Heatmap(new double[,] { { 1, 2 }, { 3, 4 } }, title: "after the loader").ToHtml(),
+        };
+        var page = $$"""
+            <!DOCTYPE html><html><head><meta charset="utf-8">
+            <script>window.define = function () { throw new Error("plotly.js must not register as an AMD module"); }; window.define.amd = {};</script>
+            </head><body>
+            <script>
+            var outputs = {{JsonSerializer.Serialize(outputs).Replace("</", "<\\/")}};
+            outputs.forEach(function (html) {
+              var cell = document.createElement("div");
+              document.body.appendChild(cell);
+              cell.appendChild(document.createRange().createContextualFragment(html)); // runs the output's scripts
+            });
+            (function check() {
+              var total = document.querySelectorAll(".fromscratch-chart").length;
+              var drawn = document.querySelectorAll(".fromscratch-chart[data-rendered=true]").length;
+              document.body.setAttribute("data-charts-rendered", drawn + "/" + total);
+              if (drawn < total) setTimeout(check, 100);
+            })();
+            </script>
+            </body></html>
+            """;
+        var dir = Directory.CreateTempSubdirectory("fromscratch-charts-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "outputs.html");
+            File.WriteAllText(file, page);
+            var dom = await ChromiumTests.Chromium("--dump-dom", file, height: 1200);
+            Assert.Contains("data-charts-rendered=\"2/2\"", dom);
+            Assert.Matches("class=\"trace scatter", dom);
+            Assert.Matches("class=\"hm\"", dom);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
