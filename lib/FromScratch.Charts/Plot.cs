@@ -139,7 +139,7 @@ public static class Plot
         chart.Axis("yaxis")["scaleanchor"] = "x";
         chart.Axis("xaxis")["constrain"] = "domain";
         chart.Axis("yaxis")["constrain"] = "domain";
-        int size = Math.Clamp(28 * Math.Max(rows, cols), 320, 560);
+        int size = Math.Clamp(12 * Math.Max(rows, cols), 300, 520);
         return chart.WithLayout(title, xTitle, yTitle, width: size + 120, height: size + (title is null ? 60 : 100));
     }
 

@@ -34,7 +34,7 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
             Assert.True(drawn >= declared, $"{notebook} chart {i + 1}: {drawn} of {declared} trace(s) in its SVG");
         }
 
-        var height = Math.Min(16000, 800 + 480 * expected + 40 * Regex.Matches(html, "class=\"cell ").Count);
+        var height = Math.Min(16000, 800 + 560 * expected + 60 * Regex.Matches(html, "class=\"cell ").Count);
         var png = Path.Combine(Repo.OutDir, notebook + ".png");
         await Chromium($"--screenshot={png}", page, height);
         Assert.True(new FileInfo(png).Length > 10_000, "screenshot written");
