@@ -106,7 +106,8 @@ static class FromScratchNotebookSetup
                 .Where(f => !IsUnder(f, Path.Combine(dir, "bin")) && !IsUnder(f, Path.Combine(dir, "obj")))
                 .Where(f => f.EndsWith(".cs") || f.EndsWith(".csproj") || f.EndsWith(".props") || f.EndsWith(".targets") || f.EndsWith(".json") || f.EndsWith(".resx")));
         }
-        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "NuGet.config", "nuget.config" })
+        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "NuGet.config", "nuget.config",
+                                     "lib/Directory.Build.props", "lib/Directory.Build.targets" })
         {
             var f = Path.Combine(root, name);
             if (File.Exists(f)) files.Add(f);
