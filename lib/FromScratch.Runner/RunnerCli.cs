@@ -93,7 +93,10 @@ public static class RunnerCli
             Console.WriteLine($"  wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), ipynb)} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
             if (result.Failure is { } failure)
             {
-                Console.Error.WriteLine($"FAILED: {Path.GetFileName(path)}, cell {failure.CellNumber} of {result.Cells.Count}: {failure.Message}");
+                // The cell's output (and the log above) keeps the stack trace; the summary keeps the message.
+                var message = string.Join("\n", failure.Message.Replace("\r\n", "\n").Split('\n')
+                    .Where(l => !l.StartsWith("   at ", StringComparison.Ordinal) && !l.StartsWith("--- End of", StringComparison.Ordinal)));
+                Console.Error.WriteLine($"FAILED: {Path.GetFileName(path)}, cell {failure.CellNumber} of {result.Cells.Count}: {message.TrimEnd()}");
                 return 1;
             }
         }
