@@ -81,11 +81,11 @@ string numpyNote = "";
 if (numpy) (np, numpyNote) = RunNumpy(repo, dataDir, iterations, seed, numgrad ? numgradBatch : 0);
 else numpyNote = "skipped (--no-numpy)";
 
+// ---- (b) the fast path (first: it is the one most sensitive to the state the other runs leave behind)
+var fast = Train("fast", (net, d, o) => FastTrainer.Train(net, d, o));
 // ---- (a) the readable loop, exactly as a notebook runs it, with the fast MathNet provider
 FastProvider.Use();
 var readable = Train("readable", (net, d, o) => Trainer.Train(net, d, o));
-// ---- (b) the fast path
-var fast = Train("fast", (net, d, o) => FastTrainer.Train(net, d, o));
 // ---- optional: the readable loop on MathNet's default managed provider
 (double Seconds, double Cpu, double Test)? managed = null;
 if (withManaged)
