@@ -72,7 +72,10 @@ static class FromScratchNotebookSetup
         var charts = AppDomain.CurrentDomain.GetAssemblies().First(a => a.GetName().Name == "FromScratch.Charts");
         var plotly = charts.GetType("FromScratch.Charts.PlotlyJs", throwOnError: true)!;
         var loader = (string)plotly.GetMethod("LoaderHtml")!.Invoke(null, null)!;
-        Microsoft.DotNet.Interactive.Kernel.display(Microsoft.DotNet.Interactive.Kernel.HTML(loader));
+        // Published as a ready-made text/html value (not via HTML(...), whose IHtmlContent type makes the compiler warn CS1701).
+        var context = Microsoft.DotNet.Interactive.KernelInvocationContext.Current!;
+        context.Publish(new Microsoft.DotNet.Interactive.Events.DisplayedValueProduced(loader, context.Command,
+            [new Microsoft.DotNet.Interactive.Formatting.FormattedValue("text/html", loader)]));
 
         var quick = Environment.GetEnvironmentVariable("FROMSCRATCH_QUICK") is "1" or "true" ? " · FROMSCRATCH_QUICK=1 (short loops)" : "";
         var what = built ? "built" : "up to date";
