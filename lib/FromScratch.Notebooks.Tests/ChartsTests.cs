@@ -60,6 +60,10 @@ public sealed class ChartsTests
         Assert.Null(z[0]![2]);                        // the gap between images is transparent
         Assert.Equal(1.0, (double)z[0]![4]!);         // second image, top-left pixel
         Assert.Equal(3, chart.Figure["layout"]!["annotations"]!.AsArray().Count);
+
+        // Rows of a matrix as plain arrays need no cast: T is inferred through IReadOnlyList<float>.
+        var rows = Enumerable.Range(0, 2).Select(_ => new float[4]);
+        Assert.Equal(1, Plot.Images(rows, imageWidth: 2).TraceCount);
     }
 
     [Fact]
