@@ -25,7 +25,14 @@ public static class Sgd
                 // the same p − (lr·g), element by element on the arrays, without building lr·g as a new matrix
                 var pv = pd.Data.AsSpan(0, p.RowCount * p.ColumnCount);
                 var gv = gd.Data.AsSpan(0, pv.Length);
-                for (int i = 0; i < pv.Length; i++) pv[i] -= learningRate * gv[i];
+                int i = 0;
+                if (System.Numerics.Vector.IsHardwareAccelerated && System.Numerics.Vector<T>.IsSupported)
+                {   // whole SIMD vectors first: p ← p − lr·g on Vector<T>.Count numbers at once
+                    var lr = new System.Numerics.Vector<T>(learningRate);
+                    for (; i + System.Numerics.Vector<T>.Count <= pv.Length; i += System.Numerics.Vector<T>.Count)
+                        (new System.Numerics.Vector<T>(pv[i..]) - lr * new System.Numerics.Vector<T>(gv[i..])).CopyTo(pv[i..]);
+                }
+                for (; i < pv.Length; i++) pv[i] -= learningRate * gv[i];
             }
             else p.Subtract(g.Multiply(learningRate), p);  // result written into p itself
         }
