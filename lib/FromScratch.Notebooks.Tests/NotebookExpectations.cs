@@ -24,11 +24,62 @@ public static class NotebookExpectations
                 @"plotly\.js \d+\.\d+\.\d+ loaded offline",
                 @"Quick mode \(tests only\): True",
             ]),
-        // ["01-functions"] = new(MinCharts: 1, Patterns: [@"NaN"]),
-        // ["02-numerical-gradient"] = new(MinCharts: 1, Patterns: [...]),
-        // ["03-two-layer-net"] = new(Patterns: [@"W1 \(784, 20\)"], Check: MaxDeltaAtMost(1e-8)),
-        // ["04-training"] = new(MinCharts: 2, Patterns: [@"Train Accuracy : [\d.]+ Test Accuracy : [\d.]+"]),
+        ["01-functions"] = new(
+            MinCharts: 1,
+            Patterns:
+            [
+                @"^0\.2689  0\.5000  0\.7311",        // Sigmoid of a batch
+                @"^NaN, NaN, NaN$",                    // the naive softmax overflows
+                @"^1, 4\.54E-05, 2\.06E-09$",          // the stable one does not
+                @"row sums: 1, 1",
+            ]),
+        ["02-numerical-gradient"] = new(
+            MinCharts: 1,
+            Patterns:
+            [
+                @"after 20 steps: \(-0\.0346, 0\.0461\)",
+                @"loss 0\.9279",
+                @"^0\.2194  0\.1433  -0\.3628",         // dW of the tiny network
+            ]),
+        ["03-two-layer-net"] = new(
+            Patterns:
+            [
+                @"^W1 \(784, 20\)$", @"^b1 \(1, 20\)$", @"^W2 \(20, 10\)$", @"^b2 \(1, 10\)$",
+                @"same as TwoLayerNet\.Predict: max \|Δ\| = 0$",
+                @"numerical gradient [\d.]+ s, backprop [\d.]+ ms",
+            ],
+            Check: NumberAtMost(@"max \|numerical − backprop\| over all parameters \(δ = 0\): (\S+)", 1e-8)),
+        // The tutorial's full run (10000 iterations) also in tests: 17 evaluations, iteration 0 included.
+        ["04-training"] = new(
+            MinCharts: 3,
+            Patterns:
+            [
+                @"train x \(60000, 784\) t \(60000, 10\), test x \(10000, 784\) t \(10000, 10\)",
+                @"10000 steps in [\d.]+ s",
+            ],
+            Check: text => CountExactly(@"^Train Accuracy : [\d.]+  Test Accuracy : [\d.]+$", 17)(text)
+                ?? NumberAtLeast(@"10000 steps in [\d.]+ s; final test accuracy ([\d.]+)", 0.93)(text)),
     };
+
+    /// <summary>The first match of <paramref name="pattern"/>'s group 1, as a number, must be ≤ <paramref name="max"/>.</summary>
+    public static Func<string, string?> NumberAtMost(string pattern, double max) => text =>
+        Number(text, pattern) is not double v ? $"no output matches /{pattern}/"
+        : v <= max ? null : $"/{pattern}/ gave {v}, more than {max}";
+
+    /// <summary>The first match of <paramref name="pattern"/>'s group 1, as a number, must be ≥ <paramref name="min"/>.</summary>
+    public static Func<string, string?> NumberAtLeast(string pattern, double min) => text =>
+        Number(text, pattern) is not double v ? $"no output matches /{pattern}/"
+        : v >= min ? null : $"/{pattern}/ gave {v}, less than {min}";
+
+    /// <summary><paramref name="pattern"/> must match exactly <paramref name="count"/> lines.</summary>
+    public static Func<string, string?> CountExactly(string pattern, int count) => text =>
+        Regex.Matches(text, pattern, RegexOptions.Multiline).Count is var n && n == count ? null
+        : $"expected {count} lines matching /{pattern}/, found {n}";
+
+    private static double? Number(string text, string pattern) =>
+        Regex.Match(text, pattern, RegexOptions.Multiline) is { Success: true } m
+        && double.TryParse(m.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? v : null;
 
     public static NotebookExpectation For(string notebook) => All.TryGetValue(notebook, out var e) ? e : new();
 

@@ -9,6 +9,18 @@ namespace FromScratch.Tests;
 [Trait("Category", "Simd")]
 public class FastKernelTests
 {
+    /// <summary>
+    /// test.sh re-runs these tests with AVX-512 and then AVX2 turned off and sets FROMSCRATCH_MAX_SIMD_BITS to 256 and 128:
+    /// this proves the narrower paths were really the ones exercised (a runtime that ignored the switch would fail here).
+    /// </summary>
+    [Fact]
+    public void The_simd_width_is_at_most_what_the_runtime_was_limited_to()
+    {
+        Assert.Contains(Simd.Bits, new[] { 128, 256, 512 });
+        if (Environment.GetEnvironmentVariable("FROMSCRATCH_MAX_SIMD_BITS") is { Length: > 0 } max)
+            Assert.True(Simd.Bits <= int.Parse(max), $"Simd.Bits is {Simd.Bits} but the runtime was limited to {max} bits");
+    }
+
     // ---------------------------------------------------------------- Gemm
 
     private static double[] NaiveProduct(bool ta, bool tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b, int ldb, double beta, double[] c)
