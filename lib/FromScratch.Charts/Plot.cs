@@ -173,14 +173,16 @@ public static class Plot
         int h = list[0].Count / imageWidth, w = imageWidth, gap = 2;
         columns = Math.Clamp(columns, 1, list.Count);
         int rows = (list.Count + columns - 1) / columns;
-        int cellW = w + gap, cellH = h + gap;
+        // With labels, each image has a band of empty rows above it for its label (about a third of the image height).
+        int labelBand = labels is null ? 0 : Math.Max(6, h / 3);
+        int cellW = w + gap, cellH = labelBand + h + gap;
         // One heatmap of all images with null (transparent) gaps: one trace draws fast in the browser.
         var z = new double?[rows * cellH - gap][];
         for (int r = 0; r < z.Length; r++) z[r] = new double?[columns * cellW - gap];
         var annotations = new JsonArray();
         for (int k = 0; k < list.Count; k++)
         {
-            int top = k / columns * cellH, left = k % columns * cellW;
+            int top = k / columns * cellH + labelBand, left = k % columns * cellW;
             for (int i = 0; i < list[k].Count; i++) z[top + i / w][left + i % w] = double.CreateTruncating(list[k][i]);
             if (labels is not null)
             {
@@ -207,7 +209,7 @@ public static class Plot
         chart.Axis("yaxis")["autorange"] = "reversed";
         chart.Axis("yaxis")["scaleanchor"] = "x";
         int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));
-        int plotW = columns * cellW * scale, plotH = rows * (cellH + (labels is null ? 0 : 8)) * scale;
+        int plotW = columns * cellW * scale, plotH = rows * cellH * scale;
         chart.Layout["margin"] = new JsonObject { ["l"] = 10, ["r"] = 10, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
         return chart.WithLayout(title, width: plotW + 20, height: plotH + (title is null ? 40 : 70));
     }

@@ -56,10 +56,16 @@ public sealed class ChartsTests
         var chart = Plot.Images(images, labels: ["0", "1", "2"], imageWidth: 2, columns: 2);
         Assert.Equal(1, chart.TraceCount);
         var z = chart.Figure["data"]![0]!["z"]!.AsArray();
-        Assert.Equal(2 * 2 + 2, z.Count);            // two rows of images, 2 px each, one 2 px gap
-        Assert.Null(z[0]![2]);                        // the gap between images is transparent
-        Assert.Equal(1.0, (double)z[0]![4]!);         // second image, top-left pixel
-        Assert.Equal(3, chart.Figure["layout"]!["annotations"]!.AsArray().Count);
+        // Two grid rows, each a 6-row label band above a 2-px image, and one 2-px gap between the grid rows.
+        Assert.Equal(2 * (6 + 2) + 2, z.Count);
+        Assert.All(z[0]!.AsArray(), v => Assert.Null(v));   // the label band is transparent
+        Assert.Null(z[6]![2]);                        // so is the gap between images
+        Assert.Equal(1.0, (double)z[6]![4]!);         // second image, top-left pixel
+        var annotations = chart.Figure["layout"]!["annotations"]!.AsArray();
+        Assert.Equal(3, annotations.Count);
+        Assert.Equal("2", (string?)annotations[2]!["text"]);
+        Assert.Equal(10 + 6 - 0.5, (double)annotations[2]!["y"]!);   // the third image starts at row 10 + 6: its label sits just above it
+        Assert.Null(Plot.Images(images, imageWidth: 2, columns: 2).Figure["layout"]!["annotations"]!.AsArray().FirstOrDefault());
 
         // Rows of a matrix as plain arrays need no cast: T is inferred through IReadOnlyList<float>.
         var rows = Enumerable.Range(0, 2).Select(_ => new float[4]);

@@ -36,7 +36,7 @@ public sealed record TrainingOptions(
 public sealed record EpochResult(int Epoch, int Iteration, double TrainAccuracy, double TestAccuracy, TimeSpan Elapsed)
 {
     /// <summary>The line the tutorial prints.</summary>
-    public override string ToString() => $"Train Accuracy : {TrainAccuracy:0.####}  Test Accuracy : {TestAccuracy:0.####}";
+    public override string ToString() => $"Train Accuracy : {TrainAccuracy:0.0000}  Test Accuracy : {TestAccuracy:0.0000}";
 }
 
 /// <summary>What a training run recorded: the loss after every step and the accuracies after every epoch.</summary>
