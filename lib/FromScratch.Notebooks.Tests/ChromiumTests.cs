@@ -34,7 +34,9 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
             Assert.True(drawn >= declared, $"{notebook} chart {i + 1}: {drawn} of {declared} trace(s) in its SVG");
         }
 
-        var height = Math.Min(16000, 800 + 560 * expected + 60 * Regex.Matches(html, "class=\"cell ").Count);
+        // The whole page: its height as the browser laid it out at this width (capped; Chromium's limit is 16384).
+        var measured = Regex.Match(dom, "data-page-height=\"(\\d+)\"");
+        var height = Math.Min(16000, measured.Success ? int.Parse(measured.Groups[1].Value) + 40 : 800 + 560 * expected + 60 * Regex.Matches(html, "class=\"cell ").Count);
         var png = Path.Combine(Repo.OutDir, notebook + ".png");
         await Chromium($"--screenshot={png}", page, height);
         Assert.True(new FileInfo(png).Length > 10_000, "screenshot written");

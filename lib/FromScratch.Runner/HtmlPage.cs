@@ -72,6 +72,7 @@ public static class HtmlPage
                 var charts = document.querySelectorAll(".fromscratch-chart");
                 var drawn = document.querySelectorAll(".fromscratch-chart[data-rendered=true]").length;
                 document.body.setAttribute("data-charts-rendered", drawn + "/" + charts.length);
+                document.body.setAttribute("data-page-height", String(document.documentElement.scrollHeight));
                 if (drawn < charts.length) { setTimeout(check, 100); }
               }
               check();
