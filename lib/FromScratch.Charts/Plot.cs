@@ -95,6 +95,7 @@ public static class Plot
         var chart = Chart.FromPlotly(PlotlyChart.Combine(charts));
         chart.Axis("xaxis")["range"] = new JsonArray(xMin, xMax);
         chart.Axis("yaxis")["range"] = new JsonArray(yMin, yMax);
+        chart.Axis("yaxis")["scaleanchor"] = "x";   // one unit is as long on both axes: circles look round
         chart.Layout["showlegend"] = points is { Length: > 0 };
         chart.Layout["legend"] = new JsonObject { ["orientation"] = "h", ["x"] = 0, ["y"] = 1.02, ["yanchor"] = "bottom" };
         return chart.WithLayout(title, xTitle, yTitle, width: 560, height: 500);

@@ -56,6 +56,8 @@ public static class NotebookExpectations
             [
                 @"train x \(60000, 784\) t \(60000, 10\), test x \(10000, 784\) t \(10000, 10\)",
                 @"10000 steps in [\d.]+ s",
+                @"^readable \(MathNet \+ FastProvider\) +[\d.]+ s   final test accuracy 0\.9\d+ +1\.0×$",
+                @"^fast \(FastTrainer\) +[\d.]+ s   final test accuracy 0\.9\d+ +[\d.]+×$",
             ],
             Check: text => CountExactly(@"^Train Accuracy : [\d.]+  Test Accuracy : [\d.]+$", 17)(text)
                 ?? NumberAtLeast(@"10000 steps in [\d.]+ s; final test accuracy ([\d.]+)", 0.93)(text)),
