@@ -56,14 +56,17 @@ public sealed class ChartsTests
         var chart = Plot.Images(images, labels: ["0", "1", "2"], imageWidth: 2, columns: 2);
         Assert.Equal(1, chart.TraceCount);
         var z = chart.Figure["data"]![0]!["z"]!.AsArray();
-        Assert.Equal(2 * 2 + 2, z.Count);            // two rows of images, 2 px each, one 2 px gap
+        Assert.Equal(2 + 6 + 2, z.Count);            // two rows of images, 2 px each, a 6 px gap: 2 + room for a 16 px label at 4× scale
+        Assert.Null(z[2]![0]);                        // the gap between the rows is transparent
         Assert.Null(z[0]![2]);                        // the gap between images is transparent
         Assert.Equal(1.0, (double)z[0]![4]!);         // second image, top-left pixel
         Assert.Equal(3, chart.Figure["layout"]!["annotations"]!.AsArray().Count);
 
         // Rows of a matrix as plain arrays need no cast: T is inferred through IReadOnlyList<float>.
-        var rows = Enumerable.Range(0, 2).Select(_ => new float[4]);
-        Assert.Equal(1, Plot.Images(rows, imageWidth: 2).TraceCount);
+        var rows = Enumerable.Range(0, 3).Select(_ => new float[4]);
+        var unlabelled = Plot.Images(rows, imageWidth: 2, columns: 2);
+        Assert.Equal(1, unlabelled.TraceCount);
+        Assert.Equal(2 + 2 + 2, unlabelled.Figure["data"]![0]!["z"]!.AsArray().Count);   // without labels the gap is 2 px
     }
 
     [Fact]
