@@ -131,7 +131,8 @@ public static class Plot
         if (yLabels is not null) trace["y"] = new JsonArray(yLabels.Select(l => (JsonNode?)l).ToArray());
         if (showValues)
         {
-            trace["texttemplate"] = "%{z:.3~g}";
+            // Four significant digits: counts up to 9999 stay whole numbers (1135, not 1.14e+3); fractions read 0.1234.
+            trace["texttemplate"] = "%{z:.4~g}";
         }
         if (xLabels is not null) chart.Axis("xaxis")["type"] = "category";
         if (yLabels is not null) chart.Axis("yaxis")["type"] = "category";

@@ -47,6 +47,19 @@ public sealed class ChartsTests
         Assert.Equal(3.0, (double)trace["z"]![1]![0]!);
         Assert.Equal("reversed", (string?)chart.Figure["layout"]!["yaxis"]!["autorange"]);
         Assert.Equal(["a", "b"], trace["x"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal("%{z:.4~g}", (string?)trace["texttemplate"]);   // a count such as 1135 is written whole, not 1.14e+3
+    }
+
+    [Fact]
+    public void Signed_images_use_a_diverging_scale_symmetric_around_zero()
+    {
+        var chart = Plot.Images(new[] { new[] { -0.5f, 0.25f }, new[] { 0.1f, 2f } }, imageWidth: 1, signed: true);
+        var trace = chart.Figure["data"]![0]!;
+        Assert.Equal(-2.0, (double)trace["zmin"]!);
+        Assert.Equal(2.0, (double)trace["zmax"]!);
+        Assert.Equal("#ffffff", (string?)trace["colorscale"]![1]![1]);   // zero is white
+        Assert.Null(trace["reversescale"]);
+        Assert.Equal(true, (bool?)Plot.Images(new[] { new[] { 0.5f } }, imageWidth: 1).Figure["data"]![0]!["reversescale"]);   // pixels: darker = larger
     }
 
     [Fact]
