@@ -77,14 +77,23 @@ public sealed class TrainingProgressTests
         var clock = new FakeClock();
         var progress = new TrainingProgress(10_000, time: clock);
         Assert.Equal("iteration 0/10000 (0%) · 0.0 s", progress.StatusLine());
-        clock.Advance(2.0);
-        for (int i = 0; i < 3600; i++) progress.OnStep(i, 0.3120);
+        clock.Advance(0.5);   // set-up before the first step: not part of the pace
+        for (int i = 0; i < 3600; i++)
+        {
+            clock.Advance(0.001);
+            progress.OnStep(i, 0.3120);
+            if (i == 50) Assert.Null(progress.Remaining);   // fewer than 100 steps (1%) give no pace yet
+        }
         progress.OnEpoch(Epoch(6, 3599, 0.912, 0.915));
-        Assert.Equal("iteration 3600/10000 (36%) · 2.0 s, ~3.6 s left · loss 0.3120 · train acc 0.9120 · test acc 0.9150 (epoch 6)",
+        Assert.Equal("iteration 3600/10000 (36%) · 4.1 s, ~6.4 s left · loss 0.3120 · train acc 0.9120 · test acc 0.9150 (epoch 6)",
             progress.StatusLine());
-        for (int i = 3600; i < 10_000; i++) progress.OnStep(i, 0.25);
+        for (int i = 3600; i < 10_000; i++)
+        {
+            clock.Advance(0.001);
+            progress.OnStep(i, 0.25);
+        }
         clock.Advance(5);   // frozen once finished
-        Assert.Equal("done: iteration 10000/10000 (100%) · 2.0 s · loss 0.2500 · train acc 0.9120 · test acc 0.9150 (epoch 6)",
+        Assert.Equal("done: iteration 10000/10000 (100%) · 10.5 s · loss 0.2500 · train acc 0.9120 · test acc 0.9150 (epoch 6)",
             progress.StatusLine());
         Assert.Null(progress.Remaining);
     }

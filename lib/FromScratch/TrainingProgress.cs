@@ -35,6 +35,7 @@ public sealed class TrainingProgress
     private double bucketSum;
     private int bucketCount;
     private long? stoppedAt;
+    private long firstStepDone;
 
     /// <param name="iterations">How many iterations the training will run (<see cref="TrainingOptions.Iterations"/>).</param>
     /// <param name="refreshInterval">The least time between two <see cref="RefreshReason.Steps"/> refreshes; 0.5 s when omitted.</param>
@@ -86,10 +87,19 @@ public sealed class TrainingProgress
     /// <summary>Time since this object was created, frozen when training finishes or stops.</summary>
     public TimeSpan Elapsed => time.GetElapsedTime(start, stoppedAt ?? time.GetTimestamp());
 
-    /// <summary>The time the remaining iterations should take at the pace so far, or <see langword="null"/> before the first step or after the end.</summary>
-    public TimeSpan? Remaining => Completed == 0 || IsFinished || StopReason is not null
-        ? null
-        : Elapsed * ((double)(Iterations - Completed) / Completed);
+    /// <summary>
+    /// The time the remaining iterations should take at the pace since the first step (so one-off set-up work before it does
+    /// not count), or <see langword="null"/> while fewer than max(10, 1% of the iterations) steps give a pace, and after the end.
+    /// </summary>
+    public TimeSpan? Remaining
+    {
+        get
+        {
+            int paced = Completed - 1;
+            if (IsFinished || StopReason is not null || paced < Math.Max(10, Iterations / 100)) return null;
+            return time.GetElapsedTime(firstStepDone) * ((double)(Iterations - Completed) / paced);
+        }
+    }
 
     /// <summary>Completed / Iterations, 0..1.</summary>
     public double Fraction => (double)Completed / Iterations;
@@ -100,6 +110,7 @@ public sealed class TrainingProgress
         if (iteration < 0 || iteration >= Iterations)
             throw new ArgumentOutOfRangeException(nameof(iteration), $"iteration must be in 0..{Iterations - 1}; got {iteration}.");
         Completed = iteration + 1;
+        if (Completed == 1) firstStepDone = time.GetTimestamp();
         LastLoss = loss;
         bucketSum += loss;
         bucketCount++;
