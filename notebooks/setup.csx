@@ -218,16 +218,24 @@ static class FromScratchNotebookSetup
         };
     }
 
-    /// <summary>Shows FromScratch.Charts.Chart values as HTML (a div and a Plotly.newPlot call).</summary>
+    /// <summary>
+    /// Shows FromScratch.Charts.Chart values as HTML (a div and a Plotly.newPlot call), and TrainingView values as HTML
+    /// plus their status line as text/plain (so a DisplayedValue of a view can be updated in place while training runs).
+    /// </summary>
     static void RegisterChartFormatter()
     {
         var charts = AppDomain.CurrentDomain.GetAssemblies().First(a => a.GetName().Name == "FromScratch.Charts");
-        var chartType = charts.GetType("FromScratch.Charts.Chart", throwOnError: true)!;
-        var toHtml = chartType.GetMethod("ToHtml")!;
-        Microsoft.DotNet.Interactive.Formatting.Formatter.Register(chartType,
-            (value, writer) => writer.Write((string)toHtml.Invoke(value, null)!),
-            Microsoft.DotNet.Interactive.Formatting.HtmlFormatter.MimeType);
-        Microsoft.DotNet.Interactive.Formatting.Formatter.SetPreferredMimeTypesFor(chartType, Microsoft.DotNet.Interactive.Formatting.HtmlFormatter.MimeType);
+        var html = Microsoft.DotNet.Interactive.Formatting.HtmlFormatter.MimeType;
+        var plain = Microsoft.DotNet.Interactive.Formatting.PlainTextFormatter.MimeType;
+        foreach (var (name, mimeTypes) in new[] { ("FromScratch.Charts.Chart", new[] { html }), ("FromScratch.Charts.TrainingView", new[] { html, plain }) })
+        {
+            var type = charts.GetType(name, throwOnError: true)!;
+            var toHtml = type.GetMethod("ToHtml")!;
+            Microsoft.DotNet.Interactive.Formatting.Formatter.Register(type, (value, writer) => writer.Write((string)toHtml.Invoke(value, null)!), html);
+            if (mimeTypes.Contains(plain))
+                Microsoft.DotNet.Interactive.Formatting.Formatter.Register(type, (value, writer) => writer.Write(value.ToString()), plain);
+            Microsoft.DotNet.Interactive.Formatting.Formatter.SetPreferredMimeTypesFor(type, mimeTypes);
+        }
     }
 }
 

@@ -132,7 +132,8 @@ public static class Plot
         if (yLabels is not null) trace["y"] = new JsonArray(yLabels.Select(l => (JsonNode?)l).ToArray());
         if (showValues)
         {
-            trace["texttemplate"] = "%{z:.3~g}";
+            // Four significant digits: counts up to 9999 stay whole numbers (1135, not 1.14e+3); fractions read 0.1234.
+            trace["texttemplate"] = "%{z:.4~g}";
         }
         if (xLabels is not null) chart.Axis("xaxis")["type"] = "category";
         if (yLabels is not null) chart.Axis("yaxis")["type"] = "category";
@@ -162,7 +163,12 @@ public static class Plot
     /// <param name="imageWidth">Pixels per image row (28 for MNIST).</param>
     /// <param name="columns">Images per grid row.</param>
     /// <param name="title">The chart title.</param>
-    public static Chart Images<T>(IEnumerable<IReadOnlyList<T>> images, IReadOnlyList<string>? labels = null, int imageWidth = 28, int columns = 10, string? title = null)
+    /// <param name="signed">
+    /// The values have a sign (e.g. weights): draw negative blue, zero white and positive red, on a scale symmetric around 0
+    /// (±the largest absolute value), with grey gaps between the images. Otherwise larger values are darker grey (pixels).
+    /// </param>
+    public static Chart Images<T>(IEnumerable<IReadOnlyList<T>> images, IReadOnlyList<string>? labels = null, int imageWidth = 28, int columns = 10, string? title = null,
+        bool signed = false)
         where T : INumberBase<T>
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -174,16 +180,18 @@ public static class Plot
         int h = list[0].Count / imageWidth, w = imageWidth, gap = 2;
         columns = Math.Clamp(columns, 1, list.Count);
         int rows = (list.Count + columns - 1) / columns;
-        // With labels, each image has a band of empty rows above it for its label (about a third of the image height).
-        int labelBand = labels is null ? 0 : Math.Max(6, h / 3);
-        int cellW = w + gap, cellH = labelBand + h + gap;
+        int cellW = w + gap;
+        // Screen pixels per image pixel: 2 to 4, so that a row of images is about 720 px wide at most.
+        int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));
+        // With labels, the gap between image rows is tall enough for a 12 px label (in image pixels at this scale).
+        int cellH = h + (labels is null ? gap : gap + (16 + scale - 1) / scale);
         // One heatmap of all images with null (transparent) gaps: one trace draws fast in the browser.
-        var z = new double?[rows * cellH - gap][];
+        var z = new double?[(rows - 1) * cellH + h][];
         for (int r = 0; r < z.Length; r++) z[r] = new double?[columns * cellW - gap];
         var annotations = new JsonArray();
         for (int k = 0; k < list.Count; k++)
         {
-            int top = k / columns * cellH + labelBand, left = k % columns * cellW;
+            int top = k / columns * cellH, left = k % columns * cellW;
             for (int i = 0; i < list[k].Count; i++) z[top + i / w][left + i % w] = double.CreateTruncating(list[k][i]);
             if (labels is not null)
             {
@@ -197,8 +205,20 @@ public static class Plot
         var chart = Chart.FromPlotly(PlotlyChart.Heatmap<double, double, double, string>([[0.0]], ShowScale: false));
         var trace = (JsonObject)((JsonArray)chart.Figure["data"]!)[0]!;
         trace["z"] = new JsonArray(z.Select(row => (JsonNode?)new JsonArray(row.Select(v => v is { } d ? (JsonNode?)JsonValue.Create(d) : null).ToArray())).ToArray());
-        trace["colorscale"] = "Greys";
-        trace["reversescale"] = true;
+        if (signed)
+        {
+            double limit = list.SelectMany(i => i).Select(v => Math.Abs(double.CreateTruncating(v))).Where(double.IsFinite).DefaultIfEmpty(0).Max();
+            if (limit == 0) limit = 1;
+            trace["colorscale"] = new JsonArray(new JsonArray(0, "#2166ac"), new JsonArray(0.5, "#ffffff"), new JsonArray(1, "#b2182b"));
+            trace["zmin"] = -limit;
+            trace["zmax"] = limit;
+            chart.Layout["plot_bgcolor"] = "#d0d7de";
+        }
+        else
+        {
+            trace["colorscale"] = "Greys";
+            trace["reversescale"] = true;
+        }
         trace["hoverongaps"] = false;
         chart.Layout["annotations"] = annotations;
         foreach (var axis in new[] { "xaxis", "yaxis" })
@@ -209,8 +229,7 @@ public static class Plot
         }
         chart.Axis("yaxis")["autorange"] = "reversed";
         chart.Axis("yaxis")["scaleanchor"] = "x";
-        int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));
-        int plotW = columns * cellW * scale, plotH = rows * cellH * scale;
+        int plotW = columns * cellW * scale, plotH = rows * cellH * scale + (labels is null ? 0 : 16);
         chart.Layout["margin"] = new JsonObject { ["l"] = 10, ["r"] = 10, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
         return chart.WithLayout(title, width: plotW + 20, height: plotH + (title is null ? 40 : 70));
     }

@@ -47,6 +47,19 @@ public sealed class ChartsTests
         Assert.Equal(3.0, (double)trace["z"]![1]![0]!);
         Assert.Equal("reversed", (string?)chart.Figure["layout"]!["yaxis"]!["autorange"]);
         Assert.Equal(["a", "b"], trace["x"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal("%{z:.4~g}", (string?)trace["texttemplate"]);   // a count such as 1135 is written whole, not 1.14e+3
+    }
+
+    [Fact]
+    public void Signed_images_use_a_diverging_scale_symmetric_around_zero()
+    {
+        var chart = Plot.Images(new[] { new[] { -0.5f, 0.25f }, new[] { 0.1f, 2f } }, imageWidth: 1, signed: true);
+        var trace = chart.Figure["data"]![0]!;
+        Assert.Equal(-2.0, (double)trace["zmin"]!);
+        Assert.Equal(2.0, (double)trace["zmax"]!);
+        Assert.Equal("#ffffff", (string?)trace["colorscale"]![1]![1]);   // zero is white
+        Assert.Null(trace["reversescale"]);
+        Assert.Equal(true, (bool?)Plot.Images(new[] { new[] { 0.5f } }, imageWidth: 1).Figure["data"]![0]!["reversescale"]);   // pixels: darker = larger
     }
 
     [Fact]
@@ -56,20 +69,17 @@ public sealed class ChartsTests
         var chart = Plot.Images(images, labels: ["0", "1", "2"], imageWidth: 2, columns: 2);
         Assert.Equal(1, chart.TraceCount);
         var z = chart.Figure["data"]![0]!["z"]!.AsArray();
-        // Two grid rows, each a 6-row label band above a 2-px image, and one 2-px gap between the grid rows.
-        Assert.Equal(2 * (6 + 2) + 2, z.Count);
-        Assert.All(z[0]!.AsArray(), v => Assert.Null(v));   // the label band is transparent
-        Assert.Null(z[6]![2]);                        // so is the gap between images
-        Assert.Equal(1.0, (double)z[6]![4]!);         // second image, top-left pixel
-        var annotations = chart.Figure["layout"]!["annotations"]!.AsArray();
-        Assert.Equal(3, annotations.Count);
-        Assert.Equal("2", (string?)annotations[2]!["text"]);
-        Assert.Equal(10 + 6 - 0.5, (double)annotations[2]!["y"]!);   // the third image starts at row 10 + 6: its label sits just above it
-        Assert.Null(Plot.Images(images, imageWidth: 2, columns: 2).Figure["layout"]!["annotations"]!.AsArray().FirstOrDefault());
+        Assert.Equal(2 + 6 + 2, z.Count);            // two rows of images, 2 px each, a 6 px gap: 2 + room for a 16 px label at 4× scale
+        Assert.Null(z[2]![0]);                        // the gap between the rows is transparent
+        Assert.Null(z[0]![2]);                        // the gap between images is transparent
+        Assert.Equal(1.0, (double)z[0]![4]!);         // second image, top-left pixel
+        Assert.Equal(3, chart.Figure["layout"]!["annotations"]!.AsArray().Count);
 
         // Rows of a matrix as plain arrays need no cast: T is inferred through IReadOnlyList<float>.
-        var rows = Enumerable.Range(0, 2).Select(_ => new float[4]);
-        Assert.Equal(1, Plot.Images(rows, imageWidth: 2).TraceCount);
+        var rows = Enumerable.Range(0, 3).Select(_ => new float[4]);
+        var unlabelled = Plot.Images(rows, imageWidth: 2, columns: 2);
+        Assert.Equal(1, unlabelled.TraceCount);
+        Assert.Equal(2 + 2 + 2, unlabelled.Figure["data"]![0]!["z"]!.AsArray().Count);   // without labels the gap is 2 px
     }
 
     [Fact]

@@ -6,7 +6,11 @@ namespace FromScratch.Notebooks.Tests;
 /// <param name="MinCharts">How many chart outputs (FromScratch.Charts) the notebook displays at least.</param>
 /// <param name="Patterns">Regexes that must each match the notebook's text: stdout plus the text/plain of its values.</param>
 /// <param name="Check">Any further check of that text; returns an error message, or null when it passes.</param>
-public sealed record NotebookExpectation(int MinCharts = 0, string[]? Patterns = null, Func<string, string?>? Check = null);
+/// <param name="MinUpdates">
+/// How many outputs updates (DisplayedValueUpdated, e.g. a live training view) the stock kernel must send at least. The runner
+/// replaces an updated output in place, so its pages hold only the final state (the text of which the patterns also see).
+/// </param>
+public sealed record NotebookExpectation(int MinCharts = 0, string[]? Patterns = null, Func<string, string?>? Check = null, int MinUpdates = 0);
 
 /// <summary>
 /// Key outputs per notebook. ADD A ROW HERE when you add or change a notebook: the charts it draws and the lines
@@ -61,6 +65,26 @@ public static class NotebookExpectations
             ],
             Check: text => CountExactly(@"^Train Accuracy : [\d.]+  Test Accuracy : [\d.]+$", 17)(text)
                 ?? NumberAtLeast(@"10000 steps in [\d.]+ s; final test accuracy ([\d.]+)", 0.93)(text)),
+        ["05-explore"] = new(
+            // sample digits, live view, W1 images, confusion matrix, mistakes, two sweeps
+            MinCharts: 7,
+            Patterns:
+            [
+                @"TrainingOptions \{ Iterations = 1201, BatchSize = 100, LearningRate = 0\.1, HiddenSize = 20, WeightInitStd = 0\.01, Seed = 1 \}",
+                @"^Train Accuracy : [\d.]+  Test Accuracy : [\d.]+$",
+                @"Training: learning rate 0\.1, hidden 20, batch 100: done: iteration 1201/1201 \(100%\)",
+                @"^test accuracy 0\.[89]\d{3} \(\d+/10000\)$",
+                @"^  \d → \d: \d+ \([\d.]+% of \d\)$",
+                @"^#\d+: \d taken for \d \(\d+\.\d%; \d got \d+\.\d%\)$",
+                @"^learning rate 0\.01: test accuracy 0\.\d{4} at iteration 1200",
+                @"^learning rate 5: ",
+                @"^learning rate sweep: 5 runs × 1201 iterations in \d+\.\d s$",
+                @"^hidden size 100: test accuracy 0\.\d{4} at iteration 1200",
+                @"^hidden size sweep: 4 runs × 1201 iterations in \d+\.\d s$",
+                @"^Training diverged at iteration \d+: .* The learning rate 100 is probably too large; try a smaller one",
+            ],
+            Check: text => text.Contains("did not diverge", StringComparison.Ordinal) ? "learning rate 100 did not diverge" : null,
+            MinUpdates: 2),
     };
 
     /// <summary>The first match of <paramref name="pattern"/>'s group 1, as a number, must be ≤ <paramref name="max"/>.</summary>

@@ -89,6 +89,42 @@ public sealed class RunnerTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Updated_outputs_are_replaced_in_place_also_from_a_later_cell()
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
+        try
+        {
+            var notebook = Path.Combine(dir.FullName, "updates.ipynb");
+            File.WriteAllText(notebook, """
+                {"cells":[
+                 {"cell_type":"code","id":"a","execution_count":null,"metadata":{},"outputs":[],"source":[
+                  "using Microsoft.DotNet.Interactive;\n",
+                  "var shown = KernelInvocationContext.Current.Display(\"step 0\", \"text/plain\");\n",
+                  "for (int i = 1; i <= 5; i++) shown.Update($\"step {i}\");\n",
+                  "Console.WriteLine(\"after the updates\");"]},
+                 {"cell_type":"code","id":"b","execution_count":null,"metadata":{},"outputs":[],"source":["shown.Update(\"step 6, from the next cell\");"]}],
+                 "metadata":{},"nbformat":4,"nbformat_minor":5}
+                """);
+            var outDir = Path.Combine(dir.FullName, "out");
+            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, notebook], dir.FullName, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
+            output.WriteLine(run.Output);
+            Assert.Equal(0, run.ExitCode);
+            var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "updates.ipynb")))!["cells"]!.AsArray();
+            var outputs = cells[0]!["outputs"]!.AsArray();
+            Assert.Equal(["display_data", "stream"], outputs.Select(o => (string?)o!["output_type"]));
+            Assert.Equal("step 6, from the next cell", Join(outputs[0]!["data"]!["text/plain"]));
+            Assert.Empty(cells[1]!["outputs"]!.AsArray());
+            var html = File.ReadAllText(Path.Combine(outDir, "updates.html"));
+            Assert.Contains("step 6, from the next cell", html);
+            Assert.DoesNotContain("step 5", html);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     internal static string Join(JsonNode? node) => node switch
     {
         JsonArray a => string.Concat(a.Select(l => (string?)l)),

@@ -24,7 +24,7 @@ public sealed class StockKernelTests(ITestOutputHelper output)
         var stopwatch = Stopwatch.StartNew();
         using var kernel = StdioKernel.Start(Repo.NotebooksDir);
         var text = new StringBuilder();
-        int charts = 0;
+        int charts = 0, updates = 0;
         foreach (var (number, source, kernelName) in cells)
         {
             Assert.True(kernelName == "csharp", $"{notebook} cell {number}: kernel '{kernelName}' (only C# notebooks are supported)");
@@ -37,13 +37,16 @@ public sealed class StockKernelTests(ITestOutputHelper output)
                 var values = e["event"]?["formattedValues"] as JsonArray;
                 if (type is "StandardOutputValueProduced" && values is not null)
                     text.Append(string.Concat(values.Select(v => (string?)v?["value"])));
-                if (type is "DisplayedValueProduced" or "ReturnValueProduced" && values is not null)
+                if (type is "DisplayedValueUpdated") updates++;
+                if (type is "DisplayedValueProduced" or "ReturnValueProduced" or "DisplayedValueUpdated" && values is not null)
                 {
                     foreach (var v in values)
                     {
                         var value = (string?)v?["value"] ?? "";
                         if ((string?)v?["mimeType"] == "text/plain") text.Append(value).Append('\n');
-                        if ((string?)v?["mimeType"] == "text/html" && value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
+                        // An update redraws an output already counted: count the charts of new outputs only.
+                        if ((string?)v?["mimeType"] == "text/html" && type is not "DisplayedValueUpdated"
+                            && value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
                     }
                 }
             }
@@ -53,8 +56,11 @@ public sealed class StockKernelTests(ITestOutputHelper output)
                 Assert.True(listening.All(ProcFs.IsLoopback), $"the kernel listens beyond loopback: {string.Join(", ", listening)}");
             }
         }
-        output.WriteLine($"stock kernel: {notebook} in {stopwatch.Elapsed.TotalSeconds:0.0} s");
-        var problems = NotebookExpectations.Verify(NotebookExpectations.For(notebook), text.ToString(), charts);
+        output.WriteLine($"stock kernel: {notebook} in {stopwatch.Elapsed.TotalSeconds:0.0} s, {updates} in-place update(s)");
+        var expectation = NotebookExpectations.For(notebook);
+        var problems = NotebookExpectations.Verify(expectation, text.ToString(), charts).ToList();
+        if (updates < expectation.MinUpdates)
+            problems.Add($"expected at least {expectation.MinUpdates} DisplayedValueUpdated event(s) (outputs updated in place), got {updates}");
         Assert.True(problems.Count == 0, $"{notebook} (stock kernel): {string.Join("; ", problems)}\n--- text outputs ---\n{text}");
     }
 }

@@ -61,6 +61,8 @@ public static class NotebookRunner
         try
         {
             int executionCount = 0;
+            // Displayed outputs by value id, across cells: a later cell may update a value an earlier cell displayed.
+            var displayed = new Dictionary<string, JsonObject>();
             foreach (var cell in cells.Where(c => c.Type == "code"))
             {
                 if (string.IsNullOrWhiteSpace(cell.Source)) continue;
@@ -71,7 +73,7 @@ public static class NotebookRunner
                     break;
                 }
                 cell.ExecutionCount = ++executionCount;
-                var failure = await RunCellAsync(kernel, cell, cellTimeout, log, cells.Count);
+                var failure = await RunCellAsync(kernel, cell, displayed, cellTimeout, log, cells.Count);
                 if (failure is not null)
                 {
                     result.Failure = new CellFailure(cell.Number, failure);
@@ -102,11 +104,16 @@ public static class NotebookRunner
         return composite;
     }
 
-    private static async Task<string?> RunCellAsync(CompositeKernel kernel, CellResult cell, TimeSpan timeout, TextWriter log, int cellCount)
+    /// <summary>
+    /// Runs one cell and records its outputs. <see cref="DisplayedValueUpdated"/> replaces the data of the output that displayed
+    /// that value (in this cell or an earlier one) in place, as a notebook front end does: a progress display updated a
+    /// hundred times leaves one output with its final state.
+    /// </summary>
+    private static async Task<string?> RunCellAsync(CompositeKernel kernel, CellResult cell, Dictionary<string, JsonObject> displayed,
+        TimeSpan timeout, TextWriter log, int cellCount)
     {
         var stopwatch = Stopwatch.StartNew();
         var command = new SubmitCode(cell.Source, "csharp");
-        var displayed = new Dictionary<string, JsonObject>();
         string? failure = null;
         var gate = new object();
 

@@ -22,13 +22,17 @@ for (int i = 0; i < args.Length; i++)
 var data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true);
 var network = new TwoLayerNet<float>(inputSize: 784, hiddenSize: options.HiddenSize, outputSize: 10, options.WeightInitStd, options.Seed);
 Console.WriteLine($"MNIST: train {data.Train.X.Shape()}, test {data.Test.X.Shape()}; {options}");
+// On a terminal one progress line is rewritten in place under the tutorial's per-epoch lines; redirected, a line per epoch.
+var progress = new TrainingProgress(options.Iterations);
+_ = new ConsoleProgress(progress);
 try
 {
-    var history = Trainer.Train(network, data, options, onEpoch: e => Console.WriteLine(e));
+    var history = Trainer.Train(network, data, options, onEpoch: progress.OnEpoch, onStep: progress.OnStep);
     Console.WriteLine($"Trained {options.Iterations} iterations in {history.Elapsed.TotalSeconds:0.0} s; final loss {history.TrainLoss[^1]:0.####}.");
 }
 catch (TrainingDivergedException e)
 {
+    progress.Stop(e.Message);
     Console.Error.WriteLine(e.Message);
     return 1;
 }

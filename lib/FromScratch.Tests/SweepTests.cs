@@ -1,0 +1,43 @@
+using FromScratch.Fast;
+
+namespace FromScratch.Tests;
+
+[Collection("MNIST")]
+public class SweepTests(MnistFixture mnist)
+{
+    [Fact]
+    public void Each_value_gets_a_fresh_run_with_the_same_seed_and_a_diverging_run_is_kept()
+    {
+        var options = new TrainingOptions(Iterations: 61, BatchSize: 100, Seed: 7);   // one evaluation, at iteration 0 (an epoch is 600 steps)
+        var sweep = Sweep.Run(mnist.Data, options, "learning rate", new[] { 0.1, 0.1, 100.0 }, (o, lr) => o with { LearningRate = lr });
+
+        Assert.Equal(3, sweep.Runs.Count);
+        Assert.Equal([0.1, 0.1, 100.0], sweep.Runs.Select(r => r.Value));
+        Assert.All(sweep.Runs, r => Assert.Equal(7, r.Options.Seed));
+        // The same value with the same seed trains the same network: identical losses and evaluations.
+        Assert.Equal(sweep.Runs[0].TrainLoss, sweep.Runs[1].TrainLoss);
+        Assert.Equal(sweep.Runs[0].TestAccuracy, sweep.Runs[1].TestAccuracy);
+        Assert.False(sweep.Runs[0].Diverged);
+        Assert.Equal(61, sweep.Runs[0].TrainLoss.Count);
+        Assert.Equal([0], sweep.Runs[0].EpochIterations);
+
+        var diverged = sweep.Runs[2];
+        Assert.True(diverged.Diverged);
+        Assert.Matches(@"^Training diverged at iteration \d+", diverged.Failure);
+        Assert.True(diverged.TrainLoss.Count < 61);
+        Assert.Contains("100: diverged (Training diverged at iteration", diverged.ToString());
+        Assert.Matches(@"^learning rate sweep: 3 runs × 61 iterations in \d+\.\d s$", sweep.Summary);
+        Assert.StartsWith("learning rate 0.1: test accuracy 0.", sweep.ToString());
+    }
+
+    [Fact]
+    public void Without_a_seed_the_runs_still_share_one_and_bad_values_are_rejected()
+    {
+        var sweep = Sweep.Run(mnist.Data, new TrainingOptions(Iterations: 2), "hidden size", new[] { 3, 5 }, (o, h) => o with { HiddenSize = h });
+        Assert.All(sweep.Runs, r => Assert.Equal(0, r.Options.Seed));
+        Assert.Equal([3, 5], sweep.Runs.Select(r => r.Options.HiddenSize));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Sweep.Run(mnist.Data, new TrainingOptions(Iterations: 2), "batch", new[] { 0 }, (o, b) => o with { BatchSize = b }));
+        Assert.Throws<ArgumentException>(() => Sweep.Run(mnist.Data, new TrainingOptions(), "none", Array.Empty<int>(), (o, _) => o));
+    }
+}
