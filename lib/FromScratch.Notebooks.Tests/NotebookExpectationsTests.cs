@@ -34,5 +34,6 @@ public sealed class NotebookExpectationsTests
         var problems = NotebookExpectations.Verify(NotebookExpectations.For("01-functions"), "row sums: 1, 1\n", charts: 0);
         Assert.Contains(problems, p => p.Contains("chart"));
         Assert.Contains(problems, p => p.Contains("NaN"));
+        Assert.Contains(problems, p => p.Contains("(the setup cell)"));
     }
 }

@@ -29,5 +29,7 @@ public sealed class NotebookFormatTests
             Assert.True(cell["outputs"] is JsonArray { Count: 0 },
                 $"{notebook}: commit notebooks without outputs (Clear All Outputs, then save); a saved setup output alone carries 3.6 MB of plotly.js");
         }
+        Assert.True(NotebookExpectations.All.ContainsKey(notebook),
+            $"{notebook} has no row in NotebookExpectations.All: add the charts and key lines the tests must see");
     }
 }
