@@ -282,4 +282,22 @@ public class AcquisitionTests : IDisposable
         Assert.Equal(_content, File.ReadAllBytes(Path.Combine(dir, "data.bin")));
         Assert.Equal(["data.bin"], Directory.GetFiles(dir).Select(Path.GetFileName));  // no .part left behind
     }
+
+    [Fact]
+    public void Parts_left_by_a_killed_download_are_removed_but_not_those_of_a_running_one()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        string abandoned = _dir.File($"data.bin.{gone.Id}.{Guid.NewGuid():N}.part");
+        string running = _dir.File($"data.bin.{Environment.ProcessId}.{Guid.NewGuid():N}.part");
+        string unrelated = _dir.File("notes.part");
+        foreach (var f in new[] { abandoned, running, unrelated }) File.WriteAllBytes(f, [1, 2, 3]);
+        File.WriteAllBytes(_dir.File("data.bin"), _content);
+
+        DatasetStore.Ensure("Test", _dir.Path, [_file], [], TextWriter.Null);
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(running));
+        Assert.True(File.Exists(unrelated));
+    }
 }
