@@ -300,4 +300,14 @@ public class AcquisitionTests : IDisposable
         Assert.True(File.Exists(running));
         Assert.True(File.Exists(unrelated));
     }
+
+    [Fact]
+    public void A_gz_copy_in_the_data_folder_is_used_without_asking_any_source()
+    {
+        File.WriteAllBytes(_dir.File("data.bin.gz"), Gzip(_content));
+        var paths = DatasetStore.Ensure("Test", _dir.Path, [_file], [Mirror("good")], TextWriter.Null);
+        Assert.Equal(_content, File.ReadAllBytes(paths[0]));
+        Assert.Empty(_server.Requests);
+        Assert.Equal(["data.bin", "data.bin.gz"], FilesLeft().Order());
+    }
 }

@@ -31,7 +31,9 @@ public static class DatasetStore
                 log.WriteLine($"{path} is damaged ({problem}); fetching it again.");
                 TryDelete(path);
             }
-            Acquire(datasetName, path, file, sources, unreachable, log, howToFix);
+            // A copy the user dropped in as .gz (as the mirrors serve it) comes first.
+            var from = File.Exists(path + ".gz") ? [new LocalDirectorySource(directory, "already in the data folder"), .. sources] : sources;
+            Acquire(datasetName, path, file, from, unreachable, log, howToFix);
         }
         return paths;
     }
