@@ -66,6 +66,7 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
             {
                 throw new InvalidOperationException($"'{binary}' not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM.", e);
             }
+            Assert.True(result.Leaked.Count == 0, $"chromium left processes running (now killed): {string.Join("; ", result.Leaked)}");
             Assert.True(result.ExitCode == 0, $"chromium exited {result.ExitCode}:\n{result.Tail()}");
             return result.Output;
         }

@@ -55,13 +55,16 @@ public static class Repo
     }
 }
 
-/// <summary>The result of a finished child process.</summary>
-public sealed record ProcessResult(int ExitCode, string Output, TimeSpan Elapsed)
+/// <summary>The result of a finished child process; <see cref="Leaked"/> lists processes it left running (they were killed).</summary>
+public sealed record ProcessResult(int ExitCode, string Output, TimeSpan Elapsed, IReadOnlyList<string> Leaked)
 {
     public string Tail(int lines = 60) => string.Join("\n", Output.Split('\n').TakeLast(lines));
 }
 
-/// <summary>Runs a child process with a hard timeout; the whole process tree is killed on timeout.</summary>
+/// <summary>
+/// Runs a child process with a hard timeout. Afterwards — also on timeout or any failure — its whole process tree is killed, and
+/// so is every process it started that is still running (see <see cref="ProcessLeaks"/>).
+/// </summary>
 public static class ChildProcess
 {
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, TimeSpan timeout,
@@ -79,25 +82,35 @@ public static class ChildProcess
         environment?.Invoke(psi.Environment);
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
+        var alreadyRunning = ProcessLeaks.Live().ToHashSet();
         using var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout);
+        IReadOnlyList<string> leaked = [];
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            process.Start();
+            process.StandardInput.Close();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                KillTree(process);
+                lock (output) throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:0} s; killed. Output:\n{output}");
+            }
+            process.WaitForExit(); // drain the output readers
         }
-        catch (OperationCanceledException)
+        finally
         {
-            KillTree(process);
-            lock (output) throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:0} s; killed. Output:\n{output}");
+            KillTree(process);                            // a no-op when it exited by itself
+            leaked = ProcessLeaks.Sweep(alreadyRunning);  // what it started and left behind, detached or not
         }
-        process.WaitForExit(); // drain the output readers
-        lock (output) return new ProcessResult(process.ExitCode, output.ToString(), stopwatch.Elapsed);
+        lock (output) return new ProcessResult(process.ExitCode, output.ToString(), stopwatch.Elapsed, leaked);
     }
 
     public static void KillTree(Process process)

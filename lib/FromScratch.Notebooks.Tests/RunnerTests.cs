@@ -26,6 +26,7 @@ public sealed class RunnerTests(ITestOutputHelper output)
         var run = await RunnerRuns.RunAsync(notebook);
         output.WriteLine($"runner: {run.Elapsed.TotalSeconds:0.0} s\n{run.Tail(40)}");
         Assert.True(run.ExitCode == 0, $"runner exited {run.ExitCode} for {notebook}:\n{run.Tail()}");
+        Assert.True(run.Leaked.Count == 0, $"the runner left processes running (now killed): {string.Join("; ", run.Leaked)}");
 
         var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.OutDir, notebook + ".ipynb")))!.AsObject();
         Assert.Equal(4, (int)executed["nbformat"]!);
@@ -76,6 +77,7 @@ public sealed class RunnerTests(ITestOutputHelper output)
             var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, notebook], dir.FullName, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
             output.WriteLine(run.Output);
             Assert.Equal(1, run.ExitCode);
+            Assert.Empty(run.Leaked);
             Assert.Matches(@"FAILED: broken\.ipynb, cell 3 of 4: .*boom 42", run.Output);
             var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
             Assert.Contains("first", executed);

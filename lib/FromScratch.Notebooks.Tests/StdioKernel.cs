@@ -119,6 +119,36 @@ public sealed class StdioKernel : IDisposable
 /// <summary>Linux /proc helpers: the descendants of a process and the TCP ports they listen on.</summary>
 public static class ProcFs
 {
+    /// <summary>The state letter of /proc/PID/stat (R, S, D, Z, …), or null when the process is gone.</summary>
+    public static char? State(int pid) => Stat(pid) is { } f ? f[0][0] : null;
+
+    /// <summary>The parent process id, or null when the process is gone.</summary>
+    public static int? Parent(int pid) => Stat(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : null;
+
+    /// <summary>The command line, for messages.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            var cmd = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+            return cmd.Length > 0 ? (cmd.Length > 200 ? cmd[..200] + "…" : cmd) : $"[{File.ReadAllText($"/proc/{pid}/comm").Trim()}]";
+        }
+        catch (IOException) { return "(gone)"; }
+        catch (UnauthorizedAccessException) { return "(hidden)"; }
+    }
+
+    // The fields after "(comm)": state, ppid, pgrp, …
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
     public static IReadOnlyList<int> Descendants(int pid)
     {
         var parents = new Dictionary<int, int>();

@@ -22,40 +22,48 @@ public sealed class StockKernelTests(ITestOutputHelper output)
             .ToList();
 
         var stopwatch = Stopwatch.StartNew();
-        using var kernel = StdioKernel.Start(Repo.NotebooksDir);
         var text = new StringBuilder();
         int charts = 0, updates = 0;
-        foreach (var (number, source, kernelName) in cells)
+        var kernel = StdioKernel.Start(Repo.NotebooksDir);
+        IReadOnlyList<string> leaked;
+        try
         {
-            Assert.True(kernelName == "csharp", $"{notebook} cell {number}: kernel '{kernelName}' (only C# notebooks are supported)");
-            var result = await kernel.SubmitAsync(source, TimeSpan.FromMinutes(10));
-            output.WriteLine($"cell {number}: {(result.Succeeded ? "ok" : "FAILED")} at {stopwatch.Elapsed.TotalSeconds:0.0} s");
-            Assert.True(result.Succeeded, $"{notebook} cell {number} failed in the stock kernel: {result.Error}\n{kernel.Log()}");
-            foreach (var e in result.Events)
+            foreach (var (number, source, kernelName) in cells)
             {
-                var type = (string?)e["eventType"];
-                var values = e["event"]?["formattedValues"] as JsonArray;
-                if (type is "StandardOutputValueProduced" && values is not null)
-                    text.Append(string.Concat(values.Select(v => (string?)v?["value"])));
-                if (type is "DisplayedValueUpdated") updates++;
-                if (type is "DisplayedValueProduced" or "ReturnValueProduced" or "DisplayedValueUpdated" && values is not null)
+                Assert.True(kernelName == "csharp", $"{notebook} cell {number}: kernel '{kernelName}' (only C# notebooks are supported)");
+                var result = await kernel.SubmitAsync(source, TimeSpan.FromMinutes(10));
+                output.WriteLine($"cell {number}: {(result.Succeeded ? "ok" : "FAILED")} at {stopwatch.Elapsed.TotalSeconds:0.0} s");
+                Assert.True(result.Succeeded, $"{notebook} cell {number} failed in the stock kernel: {result.Error}\n{kernel.Log()}");
+                foreach (var e in result.Events)
                 {
-                    foreach (var v in values)
+                    var type = (string?)e["eventType"];
+                    var values = e["event"]?["formattedValues"] as JsonArray;
+                    if (type is "StandardOutputValueProduced" && values is not null)
+                        text.Append(string.Concat(values.Select(v => (string?)v?["value"])));
+                    if (type is "DisplayedValueUpdated") updates++;
+                    if (type is "DisplayedValueProduced" or "ReturnValueProduced" or "DisplayedValueUpdated" && values is not null)
                     {
-                        var value = (string?)v?["value"] ?? "";
-                        if ((string?)v?["mimeType"] == "text/plain") text.Append(value).Append('\n');
-                        // An update redraws an output already counted: count the charts of new outputs only.
-                        if ((string?)v?["mimeType"] == "text/html" && type is not "DisplayedValueUpdated"
-                            && value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
+                        foreach (var v in values)
+                        {
+                            var value = (string?)v?["value"] ?? "";
+                            if ((string?)v?["mimeType"] == "text/plain") text.Append(value).Append('\n');
+                            // An update redraws an output already counted: count the charts of new outputs only.
+                            if ((string?)v?["mimeType"] == "text/html" && type is not "DisplayedValueUpdated"
+                                && value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
+                        }
                     }
                 }
-            }
-            if (number == cells[0].Number)
-            {
+                // after every cell: whatever the cell did, the kernel and its children listen on loopback only (or not at all)
                 var listening = ProcFs.ListeningAddresses(ProcFs.Descendants(kernel.ProcessId));
-                Assert.True(listening.All(ProcFs.IsLoopback), $"the kernel listens beyond loopback: {string.Join(", ", listening)}");
+                Assert.True(listening.All(ProcFs.IsLoopback), $"after cell {number} the kernel listens beyond loopback: {string.Join(", ", listening)}");
             }
         }
+        finally
+        {
+            kernel.Dispose();                  // kills the kernel's process tree …
+            leaked = ProcessLeaks.Sweep();     // … and anything it detached (kills it too, so a failing test leaves nothing)
+        }
+        Assert.True(leaked.Count == 0, $"the stock kernel left processes running after it was disposed (now killed): {string.Join("; ", leaked)}");
         output.WriteLine($"stock kernel: {notebook} in {stopwatch.Elapsed.TotalSeconds:0.0} s, {updates} in-place update(s)");
         var expectation = NotebookExpectations.For(notebook);
         var problems = NotebookExpectations.Verify(expectation, text.ToString(), charts).ToList();

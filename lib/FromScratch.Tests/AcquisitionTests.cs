@@ -11,6 +11,7 @@ public sealed class LoopbackServer : IDisposable
     private readonly HttpListener _listener = new();
     private readonly Dictionary<string, Action<HttpListenerResponse>> _routes = new();
     private readonly Thread _loop;
+    private readonly ManualResetEventSlim _stopped = new();
     public string BaseUrl { get; }
     public List<string> Requests { get; } = [];
 
@@ -30,6 +31,9 @@ public sealed class LoopbackServer : IDisposable
     }
 
     public void Route(string path, Action<HttpListenerResponse> answer) => _routes[path] = answer;
+
+    /// <summary>Blocks a route's thread until the server is disposed: a server that goes silent.</summary>
+    public void Hang() => _stopped.Wait(TimeSpan.FromSeconds(20));
 
     public void Serve(string path, byte[] body) => Route(path, r =>
     {
@@ -62,8 +66,23 @@ public sealed class LoopbackServer : IDisposable
 
     public void Dispose()
     {
+        _stopped.Set();
         _listener.Stop();
         _listener.Close();
+    }
+}
+
+/// <summary>The file the download tests fetch (also from the child processes started by <see cref="Program"/>).</summary>
+public static class TestContent
+{
+    public static readonly byte[] Bytes = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 31 % 251)).ToArray();
+    public static readonly DatasetFile File = new("data.bin", Convert.ToHexStringLower(SHA256.HashData(Bytes)), Bytes.Length);
+
+    public static byte[] Gzip(byte[] data)
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest)) gz.Write(data);
+        return ms.ToArray();
     }
 }
 
@@ -71,18 +90,47 @@ public class AcquisitionTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly LoopbackServer _server = new();
-    private readonly byte[] _content = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 31 % 251)).ToArray();
-    private readonly DatasetFile _file;
-
-    public AcquisitionTests() => _file = new DatasetFile("data.bin", Convert.ToHexStringLower(SHA256.HashData(_content)), _content.Length);
+    private readonly byte[] _content = TestContent.Bytes;
+    private readonly DatasetFile _file = TestContent.File;
 
     public void Dispose() { _server.Dispose(); _dir.Dispose(); }
 
-    private static byte[] Gzip(byte[] data)
+    private static byte[] Gzip(byte[] data) => TestContent.Gzip(data);
+
+    /// <summary>
+    /// One mirror per way a download goes wrong, each with what the error must say about it.
+    /// The stall timeout is 2 s; the silent servers would stay silent until the test ends.
+    /// </summary>
+    private List<(HttpMirror Mirror, string Why)> EveryKindOfFailingMirror()
     {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Fastest)) gz.Write(data);
-        return ms.ToArray();
+        var gz = Gzip(_content);
+        _server.Serve("/truncated/data.bin.gz", gz[..(gz.Length / 2)]);                       // a complete response, half a file
+        _server.Serve("/wrong/data.bin.gz", Gzip(_content.Select(b => (byte)(b ^ 1)).ToArray()));
+        _server.Route("/reset/data.bin.gz", r =>                                              // connection reset mid-file
+        {
+            r.ContentLength64 = gz.Length;
+            r.OutputStream.Write(gz, 0, gz.Length / 2);
+            r.OutputStream.Flush();
+            r.Abort();
+        });
+        _server.Route("/stall/data.bin.gz", r =>                                              // goes silent mid-file
+        {
+            r.ContentLength64 = gz.Length;
+            r.OutputStream.Write(gz, 0, 500);
+            r.OutputStream.Flush();
+            _server.Hang();
+            r.Abort();
+        });
+        _server.Route("/silent/data.bin.gz", _ => _server.Hang());                            // never answers
+        return
+        [
+            (Mirror("missing"), "answered 404"),
+            (Mirror("truncated"), "bytes, expected 100000"),
+            (Mirror("wrong"), "SHA-256"),
+            (Mirror("reset"), $"the connection broke after {gz.Length / 2} of {gz.Length} bytes"),
+            (Mirror("stall"), "stalled for more than 2 s after 500 bytes"),
+            (Mirror("silent"), "no response from " + _server.BaseUrl + "silent/data.bin.gz within 2 s"),
+        ];
     }
 
     private HttpMirror Mirror(string folder) => new(_server.BaseUrl + folder + "/") { StallTimeout = TimeSpan.FromSeconds(2) };
@@ -92,21 +140,22 @@ public class AcquisitionTests : IDisposable
     [Fact]
     public void Bad_mirrors_are_skipped_and_only_the_verified_file_lands()
     {
-        var gz = Gzip(_content);
-        _server.Serve("/truncated/data.bin.gz", gz[..(gz.Length / 2)]);
-        _server.Serve("/wrong/data.bin.gz", Gzip(_content.Select(b => (byte)(b ^ 1)).ToArray()));
-        _server.Route("/reset/data.bin.gz", r => { r.ContentLength64 = gz.Length; r.OutputStream.Write(gz, 0, 1000); r.Abort(); });
-        _server.Serve("/good/data.bin.gz", gz);
+        var bad = EveryKindOfFailingMirror();
+        _server.Serve("/good/data.bin.gz", Gzip(_content));
         var log = new StringWriter();
 
-        var paths = DatasetStore.Ensure("Test", _dir.Path, [_file],
-            [Mirror("missing"), Mirror("truncated"), Mirror("wrong"), Mirror("reset"), Mirror("good")], log);
+        var paths = DatasetStore.Ensure("Test", _dir.Path, [_file], [.. bad.Select(b => b.Mirror), Mirror("good")], log);
 
         Assert.Equal(_content, File.ReadAllBytes(paths[0]));
         Assert.Equal(["data.bin"], FilesLeft());
         string text = log.ToString();
-        Assert.Contains("404", text);
-        Assert.Contains("SHA-256", text);
+        var failed = text.Split('\n').Where(l => l.Contains(" failed (")).ToList();
+        Assert.Equal(bad.Count, failed.Count);
+        for (int i = 0; i < bad.Count; i++)                                  // each one tried, in turn, failing for its own reason
+        {
+            Assert.StartsWith($"{_file.Name}: {bad[i].Mirror.Description} failed (", failed[i]);
+            Assert.Contains(bad[i].Why, failed[i]);
+        }
         Assert.Contains("100%", text.Replace("done", "100%"));
     }
 
@@ -121,17 +170,22 @@ public class AcquisitionTests : IDisposable
     [Fact]
     public void When_every_source_fails_the_error_lists_them_all_and_nothing_is_left()
     {
-        _server.Serve("/wrong/data.bin.gz", Gzip(new byte[100_000]));
-        _server.Route("/slow/data.bin.gz", r => { Thread.Sleep(5000); r.Close(); });
-        var sources = new DataSource[] { Mirror("missing"), Mirror("wrong"), Mirror("slow"), new LocalDirectorySource(_dir.File("nowhere")) };
+        var bad = EveryKindOfFailingMirror();
+        var local = new LocalDirectorySource(_dir.File("nowhere"));
 
-        var ex = Assert.Throws<DatasetException>(() => DatasetStore.Ensure("Test", _dir.Path, [_file], sources, TextWriter.Null, "To fix: do X."));
+        var ex = Assert.Throws<DatasetException>(() =>
+            DatasetStore.Ensure("Test", _dir.Path, [_file], [.. bad.Select(b => (DataSource)b.Mirror), local], TextWriter.Null, "To fix: do X."));
 
-        foreach (var s in sources) Assert.Contains(s.Description, ex.Message);
-        Assert.Contains("404", ex.Message);
-        Assert.Contains("SHA-256", ex.Message);
-        Assert.Contains("2 s", ex.Message);          // the stall timeout
-        Assert.Contains("To fix: do X.", ex.Message);
+        var lines = ex.Message.Split(Environment.NewLine);
+        Assert.StartsWith($"Could not get Test file data.bin into {_dir.Path}. Tried:", lines[0]);
+        for (int i = 0; i < bad.Count; i++)
+        {
+            Assert.StartsWith($"  - {bad[i].Mirror.Description}: ", lines[1 + i]);            // every source, in order …
+            Assert.Contains(bad[i].Why, lines[1 + i]);                                        // … with why it failed
+        }
+        Assert.Equal($"  - {local.Description}: neither {_dir.File("nowhere/data.bin")} nor {_dir.File("nowhere/data.bin.gz")} exists", lines[1 + bad.Count]);
+        Assert.Equal("To fix: do X.", lines[^1]);
+        Assert.Equal(ex.Message.Length, ex.Message.TrimEnd().Length);
         Assert.Empty(FilesLeft());
     }
 
@@ -179,5 +233,81 @@ public class AcquisitionTests : IDisposable
         Assert.Empty(errors);
         Assert.Equal(_content, File.ReadAllBytes(_dir.File("data.bin")));
         Assert.Equal(["data.bin"], FilesLeft());
+    }
+
+    [Fact]
+    public async Task Two_processes_filling_the_same_empty_folder_at_once_end_with_one_good_file()
+    {
+        // The server holds both requests until both have arrived, so the two downloads really overlap.
+        var gz = Gzip(_content);
+        using var bothAsked = new CountdownEvent(2);
+        _server.Route("/good/data.bin.gz", r =>
+        {
+            bothAsked.Signal();
+            bool overlapped = bothAsked.Wait(TimeSpan.FromSeconds(30));
+            r.ContentLength64 = gz.Length;
+            for (int i = 0; i < gz.Length; i += 256)
+            {
+                r.OutputStream.Write(gz, i, Math.Min(256, gz.Length - i));   // in small pieces, so the writes interleave
+                r.OutputStream.Flush();
+            }
+            r.Close();
+            if (!overlapped) throw new TimeoutException("only one process asked");
+        });
+        string dir = Path.Combine(_dir.Path, "data");
+        string self = typeof(Program).Assembly.Location;
+        var children = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet", ["exec", self, "fetch", dir, _server.BaseUrl + "good/"])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            return System.Diagnostics.Process.Start(psi)!;
+        }).ToList();
+        try
+        {
+            var outputs = children.Select(c => (Out: c.StandardOutput.ReadToEndAsync(), Err: c.StandardError.ReadToEndAsync())).ToList();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            foreach (var (child, output) in children.Zip(outputs))
+            {
+                await child.WaitForExitAsync(timeout.Token);
+                Assert.True(child.ExitCode == 0, $"child exited {child.ExitCode}: {await output.Out}{await output.Err}");
+            }
+        }
+        finally
+        {
+            foreach (var c in children) { if (!c.HasExited) c.Kill(entireProcessTree: true); c.Dispose(); }
+        }
+        Assert.Equal(2, _server.Requests.Count(r => r == "/good/data.bin.gz"));        // both downloaded, neither found it done
+        Assert.Equal(_content, File.ReadAllBytes(Path.Combine(dir, "data.bin")));
+        Assert.Equal(["data.bin"], Directory.GetFiles(dir).Select(Path.GetFileName));  // no .part left behind
+    }
+
+    [Fact]
+    public void Parts_left_by_a_killed_download_are_removed_but_not_those_of_a_running_one()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        string abandoned = _dir.File($"data.bin.{gone.Id}.{Guid.NewGuid():N}.part");
+        string running = _dir.File($"data.bin.{Environment.ProcessId}.{Guid.NewGuid():N}.part");
+        string unrelated = _dir.File("notes.part");
+        foreach (var f in new[] { abandoned, running, unrelated }) File.WriteAllBytes(f, [1, 2, 3]);
+        File.WriteAllBytes(_dir.File("data.bin"), _content);
+
+        DatasetStore.Ensure("Test", _dir.Path, [_file], [], TextWriter.Null);
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(running));
+        Assert.True(File.Exists(unrelated));
+    }
+
+    [Fact]
+    public void A_gz_copy_in_the_data_folder_is_used_without_asking_any_source()
+    {
+        File.WriteAllBytes(_dir.File("data.bin.gz"), Gzip(_content));
+        var paths = DatasetStore.Ensure("Test", _dir.Path, [_file], [Mirror("good")], TextWriter.Null);
+        Assert.Equal(_content, File.ReadAllBytes(paths[0]));
+        Assert.Empty(_server.Requests);
+        Assert.Equal(["data.bin", "data.bin.gz"], FilesLeft().Order());
     }
 }

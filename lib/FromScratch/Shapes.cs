@@ -30,4 +30,26 @@ public static class Shapes
         if (m.RowCount == 0)
             throw new ArgumentException($"{where}: {name} must have at least one row; got shape {m.Shape()}.", name);
     }
+
+    /// <summary>
+    /// The class index of each row of <paramref name="t"/>: one-hot (rows, classes) → the column of the largest value,
+    /// labels (rows, 1) → the label, which must be a whole number 0..classes−1.
+    /// </summary>
+    internal static int[] AnswerIndices<T>(Matrix<T> t, Matrix<T> x, int classes, string where)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        if (t.RowCount != x.RowCount || (t.ColumnCount != classes && t.ColumnCount != 1))
+            throw new ArgumentException(
+                $"{where}: t must be one-hot ({x.RowCount}, {classes}) or labels ({x.RowCount}, 1) for x {x.Shape()}; got {t.Shape()}.", nameof(t));
+        if (t.ColumnCount != 1 || classes == 1) return t.ArgMaxRows();
+        var answers = new int[t.RowCount];
+        for (int r = 0; r < answers.Length; r++)
+        {
+            T v = t[r, 0];
+            if (!T.IsInteger(v) || v < T.Zero || v >= T.CreateChecked(classes))
+                throw new ArgumentException($"{where}: t[{r}, 0] = {v} is not a label; labels are whole numbers 0..{classes - 1}.", nameof(t));
+            answers[r] = int.CreateChecked(v);
+        }
+        return answers;
+    }
 }

@@ -22,10 +22,10 @@ public sealed record TrainingOptions(
         if (BatchSize < 1 || BatchSize > trainSize)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be between 1 and the training set size {trainSize}; got {BatchSize}.");
         if (!double.IsFinite(LearningRate) || LearningRate <= 0)
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate must be a positive number; got {LearningRate}.");
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate must be a finite number greater than 0; got {LearningRate}.");
         if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), $"HiddenSize must be at least 1; got {HiddenSize}.");
         if (!double.IsFinite(WeightInitStd) || WeightInitStd <= 0)
-            throw new ArgumentOutOfRangeException(nameof(WeightInitStd), $"WeightInitStd must be a positive number; got {WeightInitStd}.");
+            throw new ArgumentOutOfRangeException(nameof(WeightInitStd), $"WeightInitStd must be a finite number greater than 0; got {WeightInitStd}.");
     }
 
     /// <summary>Iterations per epoch (에폭): the training set size over the batch size, 600 for MNIST with batch 100.</summary>

@@ -41,7 +41,7 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
         Require(inputSize >= 1, $"inputSize must be at least 1; got {inputSize}.", nameof(inputSize));
         Require(hiddenSize >= 1, $"hiddenSize must be at least 1; got {hiddenSize}.", nameof(hiddenSize));
         Require(outputSize >= 1, $"outputSize must be at least 1; got {outputSize}.", nameof(outputSize));
-        Require(double.IsFinite(weightInitStd) && weightInitStd > 0, $"weightInitStd must be a positive number; got {weightInitStd}.", nameof(weightInitStd));
+        Require(double.IsFinite(weightInitStd) && weightInitStd > 0, $"weightInitStd must be a finite number greater than 0; got {weightInitStd}.", nameof(weightInitStd));
         (InputSize, HiddenSize, OutputSize) = (inputSize, hiddenSize, outputSize);
 
         var rng = seed is int s ? new Random(s) : new Random();
@@ -127,13 +127,8 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
     public double Accuracy(Matrix<T> x, Matrix<T> t)
     {
         RequireInput(x, nameof(x), "Accuracy");
-        if (t.RowCount != x.RowCount || (t.ColumnCount != OutputSize && t.ColumnCount != 1))
-            throw new ArgumentException(
-                $"Accuracy: t must be one-hot ({x.RowCount}, {OutputSize}) or labels ({x.RowCount}, 1) for x {x.Shape()}; got {t.Shape()}.", nameof(t));
+        int[] answers = Shapes.AnswerIndices(t, x, OutputSize, "Accuracy");
         var predicted = Predict(x).ArgMaxRows();  // softmax keeps the order, so argmax of y = argmax of a2
-        int[] answers = t.ColumnCount == 1 && OutputSize != 1
-            ? Enumerable.Range(0, t.RowCount).Select(r => int.CreateChecked(t[r, 0])).ToArray()
-            : t.ArgMaxRows();
         int correct = 0;
         for (int i = 0; i < predicted.Length; i++) if (predicted[i] == answers[i]) correct++;
         return (double)correct / x.RowCount;

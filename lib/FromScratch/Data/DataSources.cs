@@ -100,9 +100,15 @@ public sealed class HttpMirror : DataSource
                 throw new HttpRequestException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
             long? total = response.Content.Headers.ContentLength;
             using var body = response.Content.ReadAsStream(cts.Token);
+            // A blocking Read does not watch the token: when the stall timeout fires, closing the stream is what ends
+            // a read that is waiting on a silent server.
+            using var abort = cts.Token.Register(body.Dispose);
             var progress = new ProgressStream(body, total, $"Downloading {file.Name}{Suffix} from {BaseUrl}", log, cts, StallTimeout);
             try { CopyMaybeGzip(progress, destination); }
-            catch (OperationCanceledException) { throw new TimeoutException($"{url} stalled for more than {StallTimeout.TotalSeconds:0.#} s"); }
+            catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException or InvalidDataException)
+            {
+                throw new TimeoutException($"{url} stalled for more than {StallTimeout.TotalSeconds:0.#} s after {progress.Position} bytes");
+            }
             progress.Done();
         }
     }
@@ -116,7 +122,12 @@ public sealed class HttpMirror : DataSource
         public override int Read(Span<byte> buffer)
         {
             cts.CancelAfter(stall);
-            int n = inner.Read(buffer);
+            int n;
+            try { n = inner.Read(buffer); }
+            catch (IOException e) when (!cts.IsCancellationRequested)
+            {
+                throw new IOException($"the connection broke after {_read}{(total is long all ? $" of {all}" : "")} bytes ({e.Message})", e);
+            }
             _read += n;
             if (total is > 0 && n > 0)
             {

@@ -17,6 +17,7 @@ public static class DatasetStore
     {
         log ??= Console.Out;
         Directory.CreateDirectory(directory);
+        RemoveAbandonedParts(directory, files);
         var paths = new List<string>();
         var unreachable = new Dictionary<DataSource, string>(); // sources that failed for a reason that will not change for the next file
         foreach (var file in files)
@@ -30,7 +31,9 @@ public static class DatasetStore
                 log.WriteLine($"{path} is damaged ({problem}); fetching it again.");
                 TryDelete(path);
             }
-            Acquire(datasetName, path, file, sources, unreachable, log, howToFix);
+            // A copy the user dropped in as .gz (as the mirrors serve it) comes first.
+            var from = File.Exists(path + ".gz") ? [new LocalDirectorySource(directory, "already in the data folder"), .. sources] : sources;
+            Acquire(datasetName, path, file, from, unreachable, log, howToFix);
         }
         return paths;
     }
@@ -69,6 +72,34 @@ public static class DatasetStore
             $"Could not get {datasetName} file {file.Name} into {Path.GetDirectoryName(path)}. Tried:{Environment.NewLine}"
             + string.Join(Environment.NewLine, failures)
             + (howToFix is null ? "" : Environment.NewLine + howToFix), path);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files (<c>NAME.PID.GUID.part</c>) of downloads whose process no longer runs — left behind when a
+    /// process was killed mid-download (a notebook kernel stopped or restarted). Those of running processes are left alone.
+    /// </summary>
+    private static void RemoveAbandonedParts(string directory, IReadOnlyList<DatasetFile> files)
+    {
+        foreach (var file in files)
+            foreach (var part in Directory.EnumerateFiles(directory, file.Name + ".*.part"))
+            {
+                var fields = Path.GetFileName(part)[(file.Name.Length + 1)..].Split('.');
+                if (fields.Length != 3 || !int.TryParse(fields[0], out int pid)) continue;
+                if (!IsRunning(pid)) TryDelete(part);
+            }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException) { return false; }          // no such process
+        catch (InvalidOperationException) { return false; }
+        catch (System.ComponentModel.Win32Exception) { return true; }  // exists, but not ours to inspect
     }
 
     // No connection, no DNS, no npm: trying the same source for the next file would fail the same way.

@@ -19,7 +19,7 @@ public static class Idx
 {
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;
-    private const long MaxPayload = 1L << 31; // 2 GiB: no real IDX file comes near; larger declarations are damage
+    private static readonly long MaxPayload = Array.MaxLength; // ~2 GiB, the largest byte[]: no real IDX file comes near; larger declarations are damage
 
     /// <summary>Reads an IDX image file (idx3-ubyte), plain or gzip.</summary>
     /// <exception cref="DatasetException">The file is missing, truncated, too long, or not an image file.</exception>
@@ -68,13 +68,14 @@ public static class Idx
 
     private static (int[] Dims, byte[] Payload) Read(Stream file, string path, int magic, int rank, string kind)
     {
+        bool gzip = false;
         try
         {
             long fileLength = file.Length;
             if (fileLength == 0) throw Bad(path, "the file is empty");
             int b0 = file.ReadByte(), b1 = file.ReadByte();
             file.Position = 0;
-            bool gzip = b0 == 0x1f && b1 == 0x8b;
+            gzip = b0 == 0x1f && b1 == 0x8b;
 
             long? expectedTotal = null;
             Stream stream = file;
@@ -118,8 +119,11 @@ public static class Idx
             if (gzip && ((headerLength + payloadLength) & 0xFFFFFFFFL) != expectedTotal)
                 throw Bad(path, $"the header declares {Describe(dims)} = {headerLength + payloadLength} bytes, but the gzip data holds {expectedTotal} bytes (truncated or damaged)");
 
-            var payload = GC.AllocateUninitializedArray<byte>((int)payloadLength);
-            got = ReadUpTo(stream, payload);
+            // A plain file's length was checked above, so its payload is allocated at once. A gzip file's ISIZE is only a
+            // claim (a damaged or hostile file can match it to any count): the buffer grows with the data that really arrives.
+            byte[] payload;
+            if (gzip) (payload, got) = ReadGrowing(stream, (int)payloadLength, initial: Math.Max(1 << 16, 8 * fileLength));
+            else got = ReadUpTo(stream, payload = GC.AllocateUninitializedArray<byte>((int)payloadLength));
             if (got < payloadLength)
                 throw Bad(path, $"truncated: expected {payloadLength} bytes of data after the header, found {got}");
             if (gzip && stream.ReadByte() != -1)
@@ -128,6 +132,10 @@ public static class Idx
             return (dims, payload);
         }
         catch (DatasetException) { throw; }
+        catch (InvalidDataException e) when (gzip)
+        {
+            throw Bad(path, $"the gzip data is damaged ({e.Message.TrimEnd('.')})", e);
+        }
         catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException or UnauthorizedAccessException)
         {
             throw new DatasetException($"Cannot read {path}: {e.Message}", path, e);
@@ -135,6 +143,21 @@ public static class Idx
     }
 
     private static string Describe(int[] dims) => dims.Length == 1 ? $"{dims[0]} labels" : $"{dims[0]} images of {dims[1]}×{dims[2]}";
+
+    /// <summary>Reads up to <paramref name="length"/> bytes into a buffer that starts at <paramref name="initial"/> bytes and doubles as it fills.</summary>
+    private static (byte[] Buffer, int Read) ReadGrowing(Stream s, int length, long initial)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(length, initial));
+        int read = 0;
+        while (true)
+        {
+            read += ReadUpTo(s, buffer.AsSpan(read));
+            if (read < buffer.Length || buffer.Length == length) return (buffer, read);
+            var bigger = GC.AllocateUninitializedArray<byte>((int)Math.Min(length, 2L * buffer.Length));
+            buffer.CopyTo(bigger, 0);
+            buffer = bigger;
+        }
+    }
 
     private static int ReadUpTo(Stream s, Span<byte> buffer)
     {
@@ -148,7 +171,7 @@ public static class Idx
         return total;
     }
 
-    private static DatasetException Bad(string path, string what) => new($"{path} is not a valid IDX file: {what}.", path);
+    private static DatasetException Bad(string path, string what, Exception? inner = null) => new($"{path} is not a valid IDX file: {what}.", path, inner);
 
     /// <summary>Writes an IDX image file (plain, or gzip when the path ends in .gz).</summary>
     public static void WriteImages(string path, IdxImages images)

@@ -19,6 +19,9 @@ public static class FastTrainer
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
     {
         var clock = Stopwatch.StartNew();
+        options.Validate(data.Train.X.RowCount);                       // before the conversion, which takes a moment
+        Shapes.RequireColumns(data.Train.X, net.InputSize, "x", "FastTrainer.Train", "the training images, inputSize columns");
+        Shapes.RequireColumns(data.Test.X, net.InputSize, "x", "FastTrainer.Train", "the test images, inputSize columns");
         var (train, test) = Prepare(data, net.OutputSize);
         return Train(net, train, test, options, onEpoch, onStep, clock);
     }
@@ -27,9 +30,16 @@ public static class FastTrainer
     public static (SparseSplit Train, SparseSplit Test) Prepare(Dataset<float> data, int classes)
     {
         SparseSplit? train = null, test = null;
-        Parallel.Invoke(
-            () => train = SparseSplit.From(data.Train.X, data.Train.T, classes),
-            () => test = SparseSplit.From(data.Test.X, data.Test.T, classes));
+        try
+        {
+            Parallel.Invoke(
+                () => train = SparseSplit.From(data.Train.X, data.Train.T, classes),
+                () => test = SparseSplit.From(data.Test.X, data.Test.T, classes));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {   // the training split's complaint, as a plain exception rather than wrapped once per split
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         return (train!, test!);
     }
 

@@ -52,7 +52,7 @@ public sealed class SparseSplit
             for (int r = 0; r < n; r++)
                 if (ones[r] != 1) throw new NotSupportedException($"The fast path needs one-hot answers; row {r} of t has {ones[r]} ones.");
         }
-        else throw new ArgumentException($"t must be one-hot (n, {classes}) or labels (n, 1); got {t.Shape()}.", nameof(t));
+        else throw new ArgumentException($"t must be one-hot ({n}, {classes}) or labels ({n}, 1); got {t.Shape()}.", nameof(t));
         return new SparseSplit(SparseRows.FromMatrix(x), labels);
     }
 }

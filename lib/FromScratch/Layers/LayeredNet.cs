@@ -104,18 +104,27 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     public Matrix<T> Scores(Matrix<T> x)
     {
         RequireInput(x, "Scores");
-        foreach (var (_, layer) in layers) x = layer.Forward(x);
-        return x;
+        return Forward(x);
     }
 
     /// <summary>The class probabilities, shape (batch, output): the softmax of <see cref="Scores"/>.</summary>
-    public Matrix<T> Predict(Matrix<T> x) => Functions.Softmax(Scores(x));
+    public Matrix<T> Predict(Matrix<T> x)
+    {
+        RequireInput(x, "Predict");
+        return Functions.Softmax(Forward(x));
+    }
 
     /// <summary>The cross-entropy loss of the batch <paramref name="x"/> against one-hot <paramref name="t"/>.</summary>
     public T Loss(Matrix<T> x, Matrix<T> t)
     {
         RequireBatch(x, t, "Loss");
-        return LastLayer.Forward(Scores(x), t);
+        return LastLayer.Forward(Forward(x), t);
+    }
+
+    private Matrix<T> Forward(Matrix<T> x)
+    {
+        foreach (var (_, layer) in layers) x = layer.Forward(x);
+        return x;
     }
 
     /// <summary>
@@ -124,7 +133,8 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     /// </summary>
     public Dictionary<string, Matrix<T>> Gradient(Matrix<T> x, Matrix<T> t)
     {
-        Loss(x, t);                                           // forward
+        RequireBatch(x, t, "Gradient");
+        LastLayer.Forward(Forward(x), t);                     // forward
         var dout = LastLayer.Backward();                      // (batch, output)
         for (int i = layers.Count - 1; i >= 1; i--)
             dout = layers[i].Layer.Backward(dout);            // backward
@@ -152,13 +162,8 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     public double Accuracy(Matrix<T> x, Matrix<T> t)
     {
         RequireInput(x, "Accuracy");
-        if (t.RowCount != x.RowCount || (t.ColumnCount != OutputSize && t.ColumnCount != 1))
-            throw new ArgumentException(
-                $"Accuracy: t must be one-hot ({x.RowCount}, {OutputSize}) or labels ({x.RowCount}, 1) for x {x.Shape()}; got {t.Shape()}.", nameof(t));
-        var predicted = Scores(x).ArgMaxRows();  // softmax keeps the order
-        int[] answers = t.ColumnCount == 1 && OutputSize != 1
-            ? Enumerable.Range(0, t.RowCount).Select(r => int.CreateChecked(t[r, 0])).ToArray()
-            : t.ArgMaxRows();
+        int[] answers = Shapes.AnswerIndices(t, x, OutputSize, "Accuracy");
+        var predicted = Forward(x).ArgMaxRows();  // softmax keeps the order
         int correct = 0;
         for (int i = 0; i < predicted.Length; i++) if (predicted[i] == answers[i]) correct++;
         return (double)correct / x.RowCount;
@@ -172,7 +177,7 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
         foreach (int h in hiddenSizes)
             if (h < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSizes), $"Every hidden size must be at least 1; got [{string.Join(", ", hiddenSizes)}].");
         if (!double.IsFinite(weightInitStd) || weightInitStd <= 0)
-            throw new ArgumentOutOfRangeException(nameof(weightInitStd), $"weightInitStd must be a positive number; got {weightInitStd}.");
+            throw new ArgumentOutOfRangeException(nameof(weightInitStd), $"weightInitStd must be a finite number greater than 0; got {weightInitStd}.");
 
         // The same draws in the same order as TwoLayerNet: W1 row by row, then W2, …
         var normal = new Normal(0.0, 1.0, seed is int s ? new Random(s) : new Random());
