@@ -178,8 +178,12 @@ public static class Plot
         chart.Axis("yaxis")["scaleanchor"] = "x";
         chart.Axis("xaxis")["constrain"] = "domain";
         chart.Axis("yaxis")["constrain"] = "domain";
-        int size = Math.Clamp(12 * Math.Max(rows, cols), 300, 520);
-        return chart.WithLayout(title, xTitle, yTitle, width: size + 120, height: size + (title is null ? 60 : 100));
+        // Written values need cells of about 48 px to be legible (a 10×10 confusion matrix: 480 px); plain colours need less.
+        int size = Math.Clamp((showValues ? 48 : 12) * Math.Max(rows, cols), 300, showValues ? 640 : 520);
+        // Category labels take room beside and below the plot: about 7 px per character.
+        int yLabelRoom = yLabels is null ? 0 : Math.Max(0, 7 * yLabels.Max(l => l.Length) - 40);
+        int xLabelRoom = xLabels is null ? 0 : Math.Max(0, 7 * xLabels.Max(l => l.Length) - 40);
+        return chart.WithLayout(title, xTitle, yTitle, width: size + 120 + yLabelRoom, height: size + (title is null ? 60 : 100) + xLabelRoom);
     }
 
     /// <summary>A flattened image (e.g. one 784-pixel MNIST row) shown as a <paramref name="width"/>-wide grey image.</summary>
@@ -212,9 +216,13 @@ public static class Plot
         int h = list[0].Count / imageWidth, w = imageWidth, gap = 2;
         columns = Math.Clamp(columns, 1, list.Count);
         int rows = (list.Count + columns - 1) / columns;
-        int cellW = w + gap, cellH = h + gap;
+        int cellW = w + gap;
+        int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));   // screen pixels per image pixel
+        // Between image rows, room for the next row's labels: about 16 screen pixels of 12 px text.
+        int gapY = labels is null ? gap : (int)Math.Ceiling(16.0 / scale) + 1;
+        int cellH = h + gapY;
         // One heatmap of all images with null (transparent) gaps: one trace draws fast in the browser.
-        var z = new double?[rows * cellH - gap][];
+        var z = new double?[rows * cellH - gapY][];
         for (int r = 0; r < z.Length; r++) z[r] = new double?[columns * cellW - gap];
         var annotations = new JsonArray();
         for (int k = 0; k < list.Count; k++)
@@ -245,8 +253,7 @@ public static class Plot
         }
         chart.Axis("yaxis")["autorange"] = "reversed";
         chart.Axis("yaxis")["scaleanchor"] = "x";
-        int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));
-        int plotW = columns * cellW * scale, plotH = rows * (cellH + (labels is null ? 0 : 8)) * scale;
+        int plotW = columns * cellW * scale, plotH = rows * cellH * scale;
         chart.Layout["margin"] = new JsonObject { ["l"] = 10, ["r"] = 10, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
         return chart.WithLayout(title, width: plotW + 20, height: plotH + (title is null ? 40 : 70));
     }

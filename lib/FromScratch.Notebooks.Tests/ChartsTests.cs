@@ -70,14 +70,17 @@ public sealed class ChartsTests
         var chart = Plot.Images(images, labels: ["0", "1", "2"], imageWidth: 2, columns: 2);
         Assert.Equal(1, chart.TraceCount);
         var z = chart.Figure["data"]![0]!["z"]!.AsArray();
-        Assert.Equal(2 * 2 + 2, z.Count);            // two rows of images, 2 px each, one 2 px gap
+        Assert.Equal(2 * 2 + 5, z.Count);            // two rows of images, 2 px each, a 5 px gap for the labels (16 / scale 4, + 1)
+        Assert.Equal(2 * 2 + 2, z[0]!.AsArray().Count); // two columns, one 2 px gap
         Assert.Null(z[0]![2]);                        // the gap between images is transparent
         Assert.Equal(1.0, (double)z[0]![4]!);         // second image, top-left pixel
         Assert.Equal(3, chart.Figure["layout"]!["annotations"]!.AsArray().Count);
 
         // Rows of a matrix as plain arrays need no cast: T is inferred through IReadOnlyList<float>.
         var rows = Enumerable.Range(0, 2).Select(_ => new float[4]);
-        Assert.Equal(1, Plot.Images(rows, imageWidth: 2).TraceCount);
+        var unlabelled = Plot.Images(rows, imageWidth: 2, columns: 1);
+        Assert.Equal(1, unlabelled.TraceCount);
+        Assert.Equal(2 * 2 + 2, unlabelled.Figure["data"]![0]!["z"]!.AsArray().Count);   // no labels: a 2 px gap
     }
 
     [Fact]
