@@ -58,6 +58,45 @@ public static class Plot
         return chart.WithLayout(title, xTitle, yTitle, width: 640, height: 420);
     }
 
+    /// <summary>
+    /// A bar chart: one bar per label (e.g. the accuracy of each class), its value written on it.
+    /// </summary>
+    /// <param name="labels">The category under each bar.</param>
+    /// <param name="values">One value per label.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="xTitle">The x axis title.</param>
+    /// <param name="yTitle">The y axis title.</param>
+    /// <param name="valueFormat">A d3 format for the numbers on the bars, e.g. ".3f" or ".1%"; null for none.</param>
+    /// <param name="yRange">Optional (min, max) of the y axis, e.g. (0, 1) for accuracies.</param>
+    public static Chart Bars<T>(IReadOnlyList<string> labels, IEnumerable<T> values, string? title = null, string? xTitle = null, string? yTitle = null,
+        string? valueFormat = ".3f", (double Min, double Max)? yRange = null) where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var ys = ToDoubles(values);
+        if (ys.Length == 0) throw new ArgumentException("No values.", nameof(values));
+        if (labels.Count != ys.Length) throw new ArgumentException($"{labels.Count} labels for {ys.Length} values.", nameof(labels));
+        var trace = new JsonObject
+        {
+            ["type"] = "bar",
+            ["x"] = new JsonArray(labels.Select(l => (JsonNode?)l).ToArray()),
+            ["y"] = new JsonArray(ys.Select(v => (JsonNode?)v).ToArray()),
+        };
+        if (valueFormat is not null)
+        {
+            trace["texttemplate"] = "%{y:" + valueFormat + "}";
+            trace["textposition"] = "outside";
+        }
+        var chart = new Chart(new JsonObject
+        {
+            ["data"] = new JsonArray(trace),
+            ["layout"] = new JsonObject(),
+            ["config"] = new JsonObject { ["responsive"] = true, ["displaylogo"] = false },
+        });
+        chart.Axis("xaxis")["type"] = "category";
+        if (yRange is var (min, max)) chart.Axis("yaxis")["range"] = new JsonArray(min, max);
+        return chart.WithLayout(title, xTitle, yTitle, width: Math.Clamp(60 * ys.Length + 120, 400, 900), height: 420);
+    }
+
     /// <summary>The curve y = f(x) on [<paramref name="from"/>, <paramref name="to"/>] (e.g. the sigmoid).</summary>
     public static Chart Function(Func<double, double> f, double from, double to, int points = 201, string? name = null, string? title = null, string xTitle = "x", string yTitle = "y")
     {
@@ -141,8 +180,12 @@ public static class Plot
         chart.Axis("yaxis")["scaleanchor"] = "x";
         chart.Axis("xaxis")["constrain"] = "domain";
         chart.Axis("yaxis")["constrain"] = "domain";
-        int size = Math.Clamp(12 * Math.Max(rows, cols), 300, 520);
-        return chart.WithLayout(title, xTitle, yTitle, width: size + 120, height: size + (title is null ? 60 : 100));
+        // Written values need cells of about 48 px to be legible (a 10×10 confusion matrix: 480 px); plain colours need less.
+        int size = Math.Clamp((showValues ? 48 : 12) * Math.Max(rows, cols), 300, showValues ? 640 : 520);
+        // Category labels take room beside and below the plot: about 7 px per character.
+        int yLabelRoom = yLabels is null ? 0 : Math.Max(0, 7 * yLabels.Max(l => l.Length) - 40);
+        int xLabelRoom = xLabels is null ? 0 : Math.Max(0, 7 * xLabels.Max(l => l.Length) - 40);
+        return chart.WithLayout(title, xTitle, yTitle, width: size + 120 + yLabelRoom, height: size + (title is null ? 60 : 100) + xLabelRoom);
     }
 
     /// <summary>A flattened image (e.g. one 784-pixel MNIST row) shown as a <paramref name="width"/>-wide grey image.</summary>

@@ -39,6 +39,20 @@ public sealed class ChartsTests
     }
 
     [Fact]
+    public void Bars_have_one_bar_per_label_with_the_values_written_on_them()
+    {
+        var chart = Plot.Bars(["cat", "dog", "emu"], new[] { 0.5f, 0.25f, 1f }, title: "t", yTitle: "accuracy", valueFormat: ".1%", yRange: (0, 1.1));
+        var trace = chart.Figure["data"]![0]!;
+        Assert.Equal("bar", (string?)trace["type"]);
+        Assert.Equal(["cat", "dog", "emu"], trace["x"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal([0.5, 0.25, 1.0], trace["y"]!.AsArray().Select(v => (double)v!));
+        Assert.Equal("%{y:.1%}", (string?)trace["texttemplate"]);
+        Assert.Equal(1.1, (double)chart.Figure["layout"]!["yaxis"]!["range"]![1]!);
+        Assert.Equal("t", chart.Title);
+        Assert.Contains("2 labels for 3 values", Assert.Throws<ArgumentException>(() => Plot.Bars(["a", "b"], new[] { 1.0, 2.0, 3.0 })).Message);
+    }
+
+    [Fact]
     public void Heatmap_keeps_rows_top_down_and_labels()
     {
         var chart = Plot.Heatmap(new[,] { { 1f, 2f }, { 3f, 4f } }, xLabels: ["a", "b"], yLabels: ["r0", "r1"], showValues: true);

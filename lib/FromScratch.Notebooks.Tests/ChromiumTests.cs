@@ -24,7 +24,7 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
         Assert.True(expected == int.Parse(status.Groups[2].Value), $"{expected} chart(s) in the page, the browser saw {status.Value}:\n{Excerpt(dom)}");
         Assert.True(status.Groups[1].Value == status.Groups[2].Value, $"only {status.Groups[1].Value} of {expected} chart(s) drew in {notebook}.html");
 
-        // Each chart's SVG must hold its data traces: scatter lines, contour fills, heatmap images.
+        // Each chart's SVG must hold its data traces: scatter lines, bars, contour fills, heatmap images.
         var segments = ChartDiv().Split(dom).Skip(1).ToList();
         Assert.Equal(expected, segments.Count);
         for (int i = 0; i < segments.Count; i++)
@@ -80,6 +80,6 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
     [GeneratedRegex("<div id=\"fromscratch-chart-[^\"]+\" class=\"fromscratch-chart[\" ]")]
     private static partial Regex ChartDiv();
 
-    [GeneratedRegex("class=\"(trace scatter[^\"]*|hm|contour)\"")]
+    [GeneratedRegex("class=\"(trace scatter[^\"]*|trace bars|hm|contour)\"")]
     private static partial Regex TraceGroup();
 }

@@ -124,6 +124,21 @@ public class LayersTests
     }
 
     [Fact]
+    public void He_init_scales_each_layer_by_sqrt_2_over_its_fan_in_from_the_same_draws()
+    {
+        var he = LayeredNet<double>.WithHeInit(200, [100], 10, seed: 4);
+        var unit = new LayeredNet<double>(200, [100], 10, weightInitStd: 1.0, seed: 4);
+        Assert.Equal(Activation.Relu, he.Activation);
+        Assert.Equal(Math.Sqrt(2.0 / 200), LayeredNet<double>.HeStd(200), 15);
+        Assert.Equal(unit.Params["W1"] * Math.Sqrt(2.0 / 200), he.Params["W1"]);
+        Assert.Equal(unit.Params["W2"] * Math.Sqrt(2.0 / 100), he.Params["W2"]);
+        Assert.True(he.Params["b1"].Enumerate().All(v => v == 0) && he.Params["b2"].Enumerate().All(v => v == 0), "biases start at zero");
+        double std1 = MathNet.Numerics.Statistics.Statistics.StandardDeviation(he.Params["W1"].Enumerate());
+        Assert.InRange(std1, 0.1 * 0.97, 0.1 * 1.03);   // 20,000 draws: the sample std is within ±3% (1σ ≈ 0.5%)
+        Assert.Throws<ArgumentOutOfRangeException>(() => LayeredNet<double>.HeStd(0));
+    }
+
+    [Fact]
     public void Affine_layers_hold_the_parameter_matrices_themselves()
     {
         var net = new LayeredNet<double>(4, [3], 2, seed: 1);
@@ -232,19 +247,26 @@ public class LayersMnistTests(MnistFixture mnist)
         Assert.Equal(two.Accuracy(x, t), layered.Accuracy(x, t));
     }
 
-    /// <summary>The tutorial's loop written against the layered net; returns the test accuracy.</summary>
-    private double Train(LayeredNet<float> net, int iterations, float learningRate, int seed)
+    [Fact]
+    public void Trainer_on_the_layered_net_follows_the_same_run_as_on_the_TwoLayerNet()
     {
-        var ((xTrain, tTrain), (xTest, tTest)) = mnist.Data;
-        var rng = new Random(seed);
-        var batchMask = new int[100];
-        for (int i = 0; i < iterations; i++)
+        var options = new TrainingOptions(Iterations: 100, LearningRate: 0.5, Seed: 3);   // a larger step: it learns within 100 steps
+        var two = new TwoLayerNet<float>(784, 20, 10, weightInitStd: 0.1, seed: 9);
+        var layered = LayeredNet<float>.From(new TwoLayerNet<float>(784, 20, 10, weightInitStd: 0.1, seed: 9));
+        var expected = Trainer.Train(two, mnist.Data, options);
+        var actual = Trainer.Train(layered, mnist.Data, options);
+
+        Assert.Equal(expected.TrainLoss.Count, actual.TrainLoss.Count);
+        for (int i = 0; i < expected.TrainLoss.Count; i++)
+            Assert.True(Math.Abs(expected.TrainLoss[i] - actual.TrainLoss[i]) < 1e-4, $"step {i}: loss {expected.TrainLoss[i]} vs {actual.TrainLoss[i]}");
+        Assert.True(expected.TrainLoss.TakeLast(10).Average() < expected.TrainLoss[0] - 0.5,
+            $"the run must learn for the comparison to mean something: loss {expected.TrainLoss[0]:0.000} → {expected.TrainLoss.TakeLast(10).Average():0.000}");
+        foreach (var key in TwoLayerNet<float>.ParamNames)
         {
-            for (int k = 0; k < batchMask.Length; k++) batchMask[k] = rng.Next(xTrain.RowCount);
-            var grads = net.Gradient(xTrain.SelectRows(batchMask), tTrain.SelectRows(batchMask));
-            Sgd.Update(net.Params, grads, learningRate);
+            double diff = (two.Params[key] - layered.Params[key]).Enumerate().Max(v => Math.Abs((double)v));
+            Assert.True(diff < 1e-4, $"{key}: max |TwoLayerNet − layered| after 100 steps = {diff:E3}");
         }
-        return net.Accuracy(xTest, tTest);
+        Assert.Equal(expected.Epochs.Select(e => e.Iteration), actual.Epochs.Select(e => e.Iteration));
     }
 
     [Fact]
@@ -252,9 +274,12 @@ public class LayersMnistTests(MnistFixture mnist)
     {
         var sigmoid = new LayeredNet<float>(784, 50, 10, Activation.Sigmoid, seed: 1);
         var relu = new LayeredNet<float>(784, 50, 10, Activation.Relu, seed: 1);
+        var options = new TrainingOptions(Iterations: 1200, Seed: 2);   // two epochs, same batches for both
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        double sigmoidAccuracy = Train(sigmoid, 1200, 0.1f, seed: 2);   // two epochs, same batches for both
-        double reluAccuracy = Train(relu, 1200, 0.1f, seed: 2);
+        Trainer.Train(sigmoid, mnist.Data, options);
+        Trainer.Train(relu, mnist.Data, options);
+        var (xTest, tTest) = mnist.Data.Test;
+        double sigmoidAccuracy = sigmoid.Accuracy(xTest, tTest), reluAccuracy = relu.Accuracy(xTest, tTest);
         Console.WriteLine($"1200 steps: sigmoid {sigmoidAccuracy:0.0000}, ReLU {reluAccuracy:0.0000} ({clock.Elapsed.TotalSeconds:0.0} s)");
         Assert.True(sigmoidAccuracy > 0.85, $"sigmoid test accuracy {sigmoidAccuracy:0.0000} ≤ 0.85");
         Assert.True(reluAccuracy > 0.85, $"ReLU test accuracy {reluAccuracy:0.0000} ≤ 0.85");

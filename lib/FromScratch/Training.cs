@@ -67,6 +67,9 @@ public static class Trainer
     /// Trains <paramref name="net"/> in place and returns what happened. Batches are drawn with replacement,
     /// like <c>np.random.choice(train_size, batch_size)</c>.
     /// </summary>
+    /// <param name="net">The network; its parameters are updated in place.</param>
+    /// <param name="data">Training and test splits, labels one-hot.</param>
+    /// <param name="options">Iterations, batch size, learning rate and seed.</param>
     /// <param name="onEpoch">Called after each evaluation (iteration 0, 600, 1200, … for MNIST).</param>
     /// <param name="onStep">Called after each step with the iteration and the batch loss.</param>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
@@ -74,6 +77,36 @@ public static class Trainer
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
+        ArgumentNullException.ThrowIfNull(net);
+        return Run(net.Params, net.Gradient, net.Loss, net.Accuracy, net.OutputSize, data, options, onEpoch, onStep);
+    }
+
+    /// <summary>
+    /// The same loop for a network built from layers (<see cref="Layers.LayeredNet{T}"/>): the same batches for the same
+    /// <see cref="TrainingOptions.Seed"/>, the gradient by the layers' backward passes, the update in place through
+    /// <see cref="Layers.LayeredNet{T}.Params"/>. <see cref="TrainingOptions.HiddenSize"/> and <see cref="TrainingOptions.WeightInitStd"/>
+    /// are not used: the network is already built.
+    /// </summary>
+    /// <inheritdoc cref="Train{T}(TwoLayerNet{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/>
+    public static TrainingHistory Train<T>(Layers.LayeredNet<T> net, Dataset<T> data, TrainingOptions options,
+        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        return Run(net.Params, net.Gradient, net.Loss, net.Accuracy, net.OutputSize, data, options, onEpoch, onStep);
+    }
+
+    private static TrainingHistory Run<T>(
+        Dictionary<string, Matrix<T>> parameters,
+        Func<Matrix<T>, Matrix<T>, Dictionary<string, Matrix<T>>> gradient,
+        Func<Matrix<T>, Matrix<T>, T> lossOf,
+        Func<Matrix<T>, Matrix<T>, double> accuracy,
+        int classes, Dataset<T> data, TrainingOptions options,
+        Action<EpochResult>? onEpoch, Action<int, double>? onStep)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
         var ((xTrain, tTrain), (xTest, tTest)) = data;
         int trainSize = xTrain.RowCount;
         options.Validate(trainSize);
@@ -94,17 +127,17 @@ public static class Trainer
             var xBatch = imagesByColumn.SelectColumnsAsRows(batchMask);   // x_train[batch_mask], (batch, 784)
             var tBatch = tTrain.SelectRows(batchMask);                     // t_train[batch_mask], (batch, 10)
 
-            var grads = net.Gradient(xBatch, tBatch);
-            Sgd.Update(net.Params, grads, lr);
+            var grads = gradient(xBatch, tBatch);
+            Sgd.Update(parameters, grads, lr);
 
-            double loss = double.CreateChecked(net.Loss(xBatch, tBatch));
+            double loss = double.CreateChecked(lossOf(xBatch, tBatch));
             history.TrainLoss.Add(loss);
-            CheckDivergence(history.TrainLoss, net.OutputSize, options.LearningRate);
+            CheckDivergence(history.TrainLoss, classes, options.LearningRate);
             onStep?.Invoke(i, loss);
 
             if (i % perEpoch == 0)
             {
-                var result = new EpochResult(history.Epochs.Count, i, net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest), clock.Elapsed);
+                var result = new EpochResult(history.Epochs.Count, i, accuracy(xTrain, tTrain), accuracy(xTest, tTest), clock.Elapsed);
                 history.Epochs.Add(result);
                 onEpoch?.Invoke(result);
             }

@@ -4,7 +4,7 @@ using FromScratch.Data;
 namespace FromScratch.Fast;
 
 /// <summary>
-/// <see cref="Trainer.Train{T}"/> on the fast path: the same loop, the same batches (same <see cref="TrainingOptions.Seed"/>
+/// <see cref="Trainer.Train{T}(TwoLayerNet{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> on the fast path: the same loop, the same batches (same <see cref="TrainingOptions.Seed"/>
 /// gives the same sequence of <see cref="Random.Next(int)"/> calls), the same history, run on a <see cref="FastTwoLayerNet"/>.
 /// </summary>
 public static class FastTrainer
