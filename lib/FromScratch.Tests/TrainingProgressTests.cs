@@ -123,10 +123,10 @@ public sealed class TrainingProgressTests
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
         [
-            "Train Accuracy : 0.1  Test Accuracy : 0.1   (epoch 0, iteration 0/1201, 0.0 s)",
-            "Train Accuracy : 0.5  Test Accuracy : 0.475   (epoch 1, iteration 600/1201, 6.0 s)",
+            "Train Accuracy : 0.1000  Test Accuracy : 0.1000   (epoch 0, iteration 0/1201, 0.0 s)",
+            "Train Accuracy : 0.5000  Test Accuracy : 0.4750   (epoch 1, iteration 600/1201, 6.0 s)",
             "done: iteration 1201/1201 (100%) · 12.0 s · loss 0.5000 · train acc 0.5000 · test acc 0.4750 (epoch 1)",
-            "Train Accuracy : 0.9  Test Accuracy : 0.85   (epoch 2, iteration 1200/1201, 12.0 s)",
+            "Train Accuracy : 0.9000  Test Accuracy : 0.8500   (epoch 2, iteration 1200/1201, 12.0 s)",
         ], lines);
         Assert.DoesNotContain('\r', writer.ToString());
     }
@@ -145,7 +145,7 @@ public sealed class TrainingProgressTests
             if (i == 0) progress.OnEpoch(Epoch(0, 0, 0.1, 0.2));
         }
         var text = writer.ToString();
-        Assert.StartsWith("\rTrain Accuracy : 0.1  Test Accuracy : 0.2   (epoch 0, iteration 0/10, 0.0 s)\n", text);
+        Assert.StartsWith("\rTrain Accuracy : 0.1000  Test Accuracy : 0.2000   (epoch 0, iteration 0/10, 0.0 s)\n", text);
         // The epoch line stays; the progress line after it is rewritten with \r and padded over the previous one.
         var rewrites = text.Split('\n')[1].Split('\r', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("[##------------------] iteration 1/10 (10%)", rewrites[0]);
