@@ -154,19 +154,9 @@ public sealed class ChartsTests
             </script>
             </body></html>
             """;
-        var dir = Directory.CreateTempSubdirectory("fromscratch-charts-");
-        try
-        {
-            var file = Path.Combine(dir.FullName, "outputs.html");
-            File.WriteAllText(file, page);
-            var dom = await ChromiumTests.Chromium("--dump-dom", file, height: 1200);
-            Assert.Contains("data-charts-rendered=\"2/2\"", dom);
-            Assert.Matches("class=\"trace scatter", dom);
-            Assert.Matches("class=\"hm\"", dom);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        var dom = await ChromiumTests.DumpDomOfPage(page, height: 1200);
+        Assert.Contains("data-charts-rendered=\"2/2\"", dom);
+        Assert.Matches("class=\"trace scatter", dom);
+        Assert.Matches("class=\"hm\"", dom);
     }
 }

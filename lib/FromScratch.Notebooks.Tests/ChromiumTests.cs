@@ -45,6 +45,22 @@ public sealed partial class ChromiumTests(ITestOutputHelper output)
 
     private static string Excerpt(string dom) => dom.Length <= 3000 ? dom : dom[..1500] + "\n…\n" + dom[^1500..];
 
+    /// <summary>Writes <paramref name="html"/> to a temporary page, opens it in Chromium and returns the DOM after its scripts ran.</summary>
+    internal static async Task<string> DumpDomOfPage(string html, int height)
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-page-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "page.html");
+            File.WriteAllText(file, html);
+            return await Chromium("--dump-dom", file, height);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     internal static async Task<string> Chromium(string action, string page, int height)
     {
         var profile = Directory.CreateTempSubdirectory("fromscratch-chromium-");

@@ -61,11 +61,7 @@ public sealed class RunnerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_failing_cell_stops_the_runner_with_the_notebook_cell_and_error()
     {
-        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
-        try
-        {
-            var notebook = Path.Combine(dir.FullName, "broken.ipynb");
-            File.WriteAllText(notebook, """
+        using var temp = await RunTempNotebookAsync("broken.ipynb", """
                 {"cells":[
                  {"cell_type":"markdown","id":"a","metadata":{},"source":["# broken"]},
                  {"cell_type":"code","id":"b","execution_count":null,"metadata":{},"outputs":[],"source":["Console.WriteLine(\"first\");"]},
@@ -73,32 +69,22 @@ public sealed class RunnerTests(ITestOutputHelper output)
                  {"cell_type":"code","id":"d","execution_count":null,"metadata":{},"outputs":[],"source":["Console.WriteLine(\"never\");"]}],
                  "metadata":{},"nbformat":4,"nbformat_minor":5}
                 """);
-            var outDir = Path.Combine(dir.FullName, "out");
-            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, notebook], dir.FullName, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
-            output.WriteLine(run.Output);
-            Assert.Equal(1, run.ExitCode);
-            Assert.Empty(run.Leaked);
-            Assert.Matches(@"FAILED: broken\.ipynb, cell 3 of 4: .*boom 42", run.Output);
-            var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
-            Assert.Contains("first", executed);
-            Assert.Contains("boom 42", executed);
-            Assert.DoesNotContain("never\\n\"", executed);
-            Assert.Contains("Cell 3 failed", File.ReadAllText(Path.Combine(outDir, "broken.html")));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        var (run, outDir) = temp;
+        output.WriteLine(run.Output);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Empty(run.Leaked);
+        Assert.Matches(@"FAILED: broken\.ipynb, cell 3 of 4: .*boom 42", run.Output);
+        var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
+        Assert.Contains("first", executed);
+        Assert.Contains("boom 42", executed);
+        Assert.DoesNotContain("never\\n\"", executed);
+        Assert.Contains("Cell 3 failed", File.ReadAllText(Path.Combine(outDir, "broken.html")));
     }
 
     [Fact]
     public async Task Updated_outputs_are_replaced_in_place_also_from_a_later_cell()
     {
-        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
-        try
-        {
-            var notebook = Path.Combine(dir.FullName, "updates.ipynb");
-            File.WriteAllText(notebook, """
+        using var temp = await RunTempNotebookAsync("updates.ipynb", """
                 {"cells":[
                  {"cell_type":"code","id":"a","execution_count":null,"metadata":{},"outputs":[],"source":[
                   "using Microsoft.DotNet.Interactive;\n",
@@ -108,23 +94,42 @@ public sealed class RunnerTests(ITestOutputHelper output)
                  {"cell_type":"code","id":"b","execution_count":null,"metadata":{},"outputs":[],"source":["shown.Update(\"step 6, from the next cell\");"]}],
                  "metadata":{},"nbformat":4,"nbformat_minor":5}
                 """);
+        var (run, outDir) = temp;
+        output.WriteLine(run.Output);
+        Assert.Equal(0, run.ExitCode);
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "updates.ipynb")))!["cells"]!.AsArray();
+        var outputs = cells[0]!["outputs"]!.AsArray();
+        Assert.Equal(["display_data", "stream"], outputs.Select(o => (string?)o!["output_type"]));
+        Assert.Equal("step 6, from the next cell", Join(outputs[0]!["data"]!["text/plain"]));
+        Assert.Empty(cells[1]!["outputs"]!.AsArray());
+        var html = File.ReadAllText(Path.Combine(outDir, "updates.html"));
+        Assert.Contains("step 6, from the next cell", html);
+        Assert.DoesNotContain("step 5", html);
+    }
+
+    /// <summary>Runs a notebook written from <paramref name="json"/> in its own temporary folder, deleted on Dispose.</summary>
+    private static async Task<TempNotebookRun> RunTempNotebookAsync(string fileName, string json)
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
+        try
+        {
+            var notebook = Path.Combine(dir.FullName, fileName);
+            File.WriteAllText(notebook, json);
             var outDir = Path.Combine(dir.FullName, "out");
             var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, notebook], dir.FullName, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
-            output.WriteLine(run.Output);
-            Assert.Equal(0, run.ExitCode);
-            var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "updates.ipynb")))!["cells"]!.AsArray();
-            var outputs = cells[0]!["outputs"]!.AsArray();
-            Assert.Equal(["display_data", "stream"], outputs.Select(o => (string?)o!["output_type"]));
-            Assert.Equal("step 6, from the next cell", Join(outputs[0]!["data"]!["text/plain"]));
-            Assert.Empty(cells[1]!["outputs"]!.AsArray());
-            var html = File.ReadAllText(Path.Combine(outDir, "updates.html"));
-            Assert.Contains("step 6, from the next cell", html);
-            Assert.DoesNotContain("step 5", html);
+            return new TempNotebookRun(dir, run, outDir);
         }
-        finally
+        catch
         {
             dir.Delete(recursive: true);
+            throw;
         }
+    }
+
+    private sealed record TempNotebookRun(DirectoryInfo Dir, ProcessResult Run, string OutDir) : IDisposable
+    {
+        public void Deconstruct(out ProcessResult run, out string outDir) => (run, outDir) = (Run, OutDir);
+        public void Dispose() => Dir.Delete(recursive: true);
     }
 
     internal static string Join(JsonNode? node) => node switch

@@ -106,20 +106,10 @@ public sealed class TrainingViewTests
             </script>
             </body></html>
             """;
-        var dir = Directory.CreateTempSubdirectory("fromscratch-view-");
-        try
-        {
-            var file = Path.Combine(dir.FullName, "view.html");
-            File.WriteAllText(file, page);
-            var dom = await ChromiumTests.Chromium("--dump-dom", file, height: 900);
-            Assert.Contains("data-charts-rendered=\"1/1\"", dom);
-            Assert.Single(Regex.Matches(dom, "class=\"fromscratch-training-view\""));
-            Assert.Contains("data-state=\"done\" data-iteration=\"1500\"", dom);
-            Assert.Equal(3, Regex.Matches(dom, "class=\"trace scatter").Count);   // loss, train and test accuracy drawn
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        var dom = await ChromiumTests.DumpDomOfPage(page, height: 900);
+        Assert.Contains("data-charts-rendered=\"1/1\"", dom);
+        Assert.Single(Regex.Matches(dom, "class=\"fromscratch-training-view\""));
+        Assert.Contains("data-state=\"done\" data-iteration=\"1500\"", dom);
+        Assert.Equal(3, Regex.Matches(dom, "class=\"trace scatter").Count);   // loss, train and test accuracy drawn
     }
 }
