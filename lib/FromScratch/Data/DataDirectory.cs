@@ -16,18 +16,7 @@ public static class DataDirectory
         if (!string.IsNullOrWhiteSpace(explicitDirectory)) return Path.GetFullPath(explicitDirectory);
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, Path.GetDirectoryName(typeof(DataDirectory).Assembly.Location) })
-        {
-            if (RepositoryRoot(start) is { } root) return Path.Combine(root, "data");
-        }
+        if (FromScratch.RepositoryRoot.Find() is { } root) return Path.Combine(root, "data");
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".fromscratch", "data");
-    }
-
-    /// <summary>The nearest folder at or above <paramref name="start"/> that holds <c>FromScratch.slnx</c>.</summary>
-    public static string? RepositoryRoot(string? start)
-    {
-        for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FromScratch.slnx"))) return dir.FullName;
-        return null;
     }
 }
