@@ -11,8 +11,8 @@ namespace FromScratch.Tests;
 public class DivergenceTests(MnistFixture mnist)
 {
     private Dataset<double> MnistDouble() => new(
-        IdxDataset.Split<double>(mnist.Data.Train.RawImages, mnist.Data.Train.Labels, normalize: true, flatten: true, oneHotLabel: true),
-        IdxDataset.Split<double>(mnist.Data.Test.RawImages, mnist.Data.Test.Labels, normalize: true, flatten: true, oneHotLabel: true))
+        Mnist.Split<double>(mnist.Data.Train.RawImages, mnist.Data.Train.Labels, normalize: true, flatten: true, oneHotLabel: true),
+        Mnist.Split<double>(mnist.Data.Test.RawImages, mnist.Data.Test.Labels, normalize: true, flatten: true, oneHotLabel: true))
     { ClassNames = mnist.Data.ClassNames };
 
     /// <summary>Trains until it throws; returns the exception and every loss that was reported to onStep.</summary>

