@@ -289,16 +289,18 @@ public class AcquisitionTests : IDisposable
         using var gone = System.Diagnostics.Process.Start("true")!;
         gone.WaitForExit();
         string abandoned = _dir.File($"data.bin.{gone.Id}.{Guid.NewGuid():N}.part");
-        string running = _dir.File($"data.bin.{Environment.ProcessId}.{Guid.NewGuid():N}.part");
+        string running = _dir.File($"data.bin.{Guid.NewGuid():N}.part");
         string unrelated = _dir.File("notes.part");
-        foreach (var f in new[] { abandoned, running, unrelated }) File.WriteAllBytes(f, [1, 2, 3]);
+        foreach (var f in new[] { abandoned, unrelated }) File.WriteAllBytes(f, [1, 2, 3]);
         File.WriteAllBytes(_dir.File("data.bin"), _content);
 
-        DatasetStore.Ensure("Test", _dir.Path, [_file], [], TextWriter.Null);
-
-        Assert.False(File.Exists(abandoned));
-        Assert.True(File.Exists(running));
-        Assert.True(File.Exists(unrelated));
+        using (DatasetStore.CreatePart(running))                 // a download in progress holds its part open, locked
+        {
+            DatasetStore.Ensure("Test", _dir.Path, [_file], [], TextWriter.Null);
+            Assert.False(File.Exists(abandoned));
+            Assert.True(File.Exists(running));
+            Assert.True(File.Exists(unrelated));
+        }
     }
 
     [Fact]

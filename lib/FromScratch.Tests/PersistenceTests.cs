@@ -208,4 +208,68 @@ public sealed class PersistenceTests : IDisposable
         Assert.ThrowsAny<IOException>(() => ParameterFile.Save(blocked, small.Params));
         Assert.Empty(Directory.GetFiles(folder));
     }
+    /// <summary>A file of one float32 parameter "W1" that declares <paramref name="rows"/> × <paramref name="cols"/> but holds no data.</summary>
+    private static byte[] Declaring(int rows, int cols, byte elementType = ParameterFile.Float32)
+    {
+        var bytes = new byte[16 + 2 + 2 + 8 + 32];
+        "FSNP"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 1);
+        bytes[8] = elementType;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(16), 2);
+        "W1"u8.CopyTo(bytes.AsSpan(18));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), rows);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), cols);
+        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes.AsSpan(bytes.Length - 32));
+        return bytes;
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue, int.MaxValue, ParameterFile.Float32)]   // 2^64 − 2^34 + 4 bytes: wraps to a negative long
+    [InlineData(int.MaxValue, int.MaxValue, ParameterFile.Float64)]
+    [InlineData(1 << 30, 1 << 30, ParameterFile.Float64)]               // exactly 2^63: wraps to long.MinValue
+    [InlineData(65536, 65536, ParameterFile.Float32)]                   // 16 GiB: fits a long, must still be refused
+    [InlineData(1, int.MaxValue, ParameterFile.Float32)]
+    public void A_60_byte_file_declaring_a_huge_shape_is_refused_before_anything_is_allocated(int rows, int cols, byte elementType)
+    {
+        string path = PathOf("huge.fsnp");
+        File.WriteAllBytes(path, Declaring(rows, cols, elementType));
+        Assert.Equal(60, new FileInfo(path).Length);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<ParameterFileException>(() => ParameterFile.Load<float>(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains($"{path} is truncated or damaged", ex.Message);
+        Assert.Contains($"needs {(Int128)rows * cols * (elementType == ParameterFile.Float32 ? 4 : 8)} bytes", ex.Message);
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated to refuse a 60-byte file");
+    }
+
+    [Theory]
+    [MemberData(nameof(SpecialFiles.Kinds), MemberType = typeof(SpecialFiles))]
+    public void Only_regular_files_are_opened(string kind)
+    {
+        string path = PathOf("net.fsnp");
+        string words = SpecialFiles.Make(kind, path);
+        ParameterFileException? ex = null;
+        SpecialFiles.Within(15, () => ex = Assert.Throws<ParameterFileException>(() => ParameterFile.Load<float>(path)), path);
+        Assert.Equal(path, ex!.FilePath);
+        Assert.StartsWith($"Cannot read {path}: it is a", ex.Message);
+        Assert.Contains(words, ex.Message);
+        Assert.Contains("not a regular file", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(255, "a")]      // the longest name ext4 allows
+    [InlineData(254, "가")]      // three UTF-8 bytes a character: the temporary name must not cut one in half
+    [InlineData(255, "😀")]      // four bytes, two UTF-16 code units
+    public void Every_legal_name_can_be_saved_even_the_longest(int bytes, string unit)
+    {
+        int units = (bytes - ".fsnp".Length) / System.Text.Encoding.UTF8.GetByteCount(unit);
+        string name = string.Concat(Enumerable.Repeat(unit, units)) + new string('x', bytes - ".fsnp".Length - units * System.Text.Encoding.UTF8.GetByteCount(unit)) + ".fsnp";
+        Assert.Equal(bytes, System.Text.Encoding.UTF8.GetByteCount(name));
+        string path = PathOf(name);
+        var net = SmallNet();
+        ParameterFile.Save(path, net.Params);
+        AssertBitExact(net.Params["W1"], ParameterFile.Load<float>(path)["W1"], "W1");
+        Assert.Equal([path], Directory.GetFiles(folder));
+    }
 }

@@ -173,7 +173,8 @@ internal sealed class LocalDirectorySource(string directory, string hint = "") :
     public override void Fetch(DatasetFile file, Stream destination, TextWriter log)
     {
         string plain = Path.Combine(Directory, file.Name), gz = plain + ".gz";
-        string path = File.Exists(plain) ? plain : File.Exists(gz) ? gz
+        static bool Here(string p) => File.Exists(p) || System.IO.Directory.Exists(p);   // a folder in the way is refused below, not skipped
+        string path = Here(plain) ? plain : Here(gz) ? gz
             : throw new FileNotFoundException($"neither {plain} nor {gz} exists");
         log.WriteLine($"Copying {path}");
         using var s = SafeFile.OpenRead(path);   // a FIFO or device in that folder is refused, not read

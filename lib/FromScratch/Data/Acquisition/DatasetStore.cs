@@ -106,7 +106,8 @@ internal static class DatasetStore
             }
             finally
             {
-                part?.Dispose();
+                try { part?.Dispose(); }                   // on a full disk, closing fails too: the part is deleted anyway
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
                 SafeFile.TryDelete(temp);
             }
         }
@@ -120,8 +121,13 @@ internal static class DatasetStore
     /// Creates a <c>.part</c> and keeps it locked while open: exclusively on Unix (flock LOCK_EX, which .NET takes for
     /// FileShare.None); on Windows any open handle locks it, and FileShare.Delete lets the writer rename it when done.
     /// </summary>
-    internal static FileStream CreatePart(string temp) => new(temp, FileMode.CreateNew, FileAccess.ReadWrite,
-        OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, 1 << 16);
+    internal static FileStream CreatePart(string temp) => PartFactoryForTests?.Invoke(temp) ?? new(temp, FileMode.CreateNew,
+        FileAccess.ReadWrite, OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, 1 << 16);
+
+    /// <summary>
+    /// Lets a test put a failing disk under the current thread's loads when it cannot mount a tiny file system; null otherwise.
+    /// </summary>
+    [ThreadStatic] internal static Func<string, FileStream>? PartFactoryForTests;
 
     /// <summary>A fault of the data folder (not of the source): no other source can help.</summary>
     private sealed class FolderFault(string path, DatasetFile file, Exception inner) : Exception(inner.Message, inner)
@@ -143,10 +149,10 @@ internal static class DatasetStore
         if (SafeFile.IsDiskFull(e))
         {
             long? free = SafeFile.FreeBytes(folder);
-            return new DatasetException(
-                $"The disk is full: {datasetName} file {file.Name} needs {file.Length:N0} bytes ({file.Length / 1e6:0.0} MB) in {folder}"
-                + (free is long f ? $", which has {f:N0} bytes ({f / 1e6:0.0} MB) free" : "")
-                + $". Free at least {file.Length / 1e6:0.0} MB there, or set FROMSCRATCH_DATA to a folder on a disk with room.", fault.Path, e);
+            return new DatasetException(FormattableString.Invariant(
+                $"The disk is full: {datasetName} file {file.Name} needs {file.Length:N0} bytes ({file.Length / 1e6:0.0} MB) in {folder}")
+                + (free is long f ? FormattableString.Invariant($", which has {f:N0} bytes ({f / 1e6:0.0} MB) free") : "")
+                + FormattableString.Invariant($". Free at least {file.Length / 1e6:0.0} MB there, or set FROMSCRATCH_DATA to a folder on a disk with room."), fault.Path, e);
         }
         return new DatasetException($"Cannot write {fault.Path}: {Fault(e)}. {ChooseAnotherFolder}", fault.Path, e);
     }
