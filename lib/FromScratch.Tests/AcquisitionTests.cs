@@ -86,14 +86,25 @@ public static class TestContent
     }
 }
 
-public class AcquisitionTests : IDisposable
+/// <summary>What every download test has: a temporary folder, a local server, the test file, and mirrors on that server.</summary>
+public abstract class DownloadTestsBase : IDisposable
 {
-    private readonly TempDir _dir = new();
-    private readonly LoopbackServer _server = new();
-    private readonly byte[] _content = TestContent.Bytes;
-    private readonly DatasetFile _file = TestContent.File;
+    protected readonly TempDir _dir = new();
+    protected readonly LoopbackServer _server = new();
+    protected readonly byte[] _content = TestContent.Bytes;
+    protected readonly DatasetFile _file = TestContent.File;
 
     public void Dispose() { _server.Dispose(); _dir.Dispose(); }
+
+    /// <summary>How long the mirrors of <see cref="Mirror"/> may stall.</summary>
+    protected virtual TimeSpan StallTimeout => TimeSpan.FromSeconds(2);
+
+    /// <summary>The server's folder <paramref name="folder"/> as a mirror.</summary>
+    internal HttpMirror Mirror(string folder) => new(_server.BaseUrl + folder + "/") { StallTimeout = StallTimeout };
+}
+
+public class AcquisitionTests : DownloadTestsBase
+{
 
     private static byte[] Gzip(byte[] data) => TestContent.Gzip(data);
 
@@ -132,8 +143,6 @@ public class AcquisitionTests : IDisposable
             (Mirror("silent"), "no response from " + _server.BaseUrl + "silent/data.bin.gz within 2 s"),
         ];
     }
-
-    private HttpMirror Mirror(string folder) => new(_server.BaseUrl + folder + "/") { StallTimeout = TimeSpan.FromSeconds(2) };
 
     private string[] FilesLeft() => Directory.GetFiles(_dir.Path).Select(Path.GetFileName).ToArray()!;
 

@@ -7,16 +7,9 @@ namespace FromScratch.Tests;
 /// Issue 10 §5: what a data folder, a source or a disk can do wrong — endless bodies, special files where dataset files
 /// belong, folders that cannot be written, a full disk, downloads of other containers, a failing npm.
 /// </summary>
-public class DataFaultTests : IDisposable
+public class DataFaultTests : DownloadTestsBase
 {
-    private readonly TempDir _dir = new();
-    private readonly LoopbackServer _server = new();
-    private readonly byte[] _content = TestContent.Bytes;
-    private readonly DatasetFile _file = TestContent.File;
-
-    public void Dispose() { _server.Dispose(); _dir.Dispose(); }
-
-    private HttpMirror Mirror(string folder) => new(_server.BaseUrl + folder + "/") { StallTimeout = TimeSpan.FromSeconds(5) };
+    protected override TimeSpan StallTimeout => TimeSpan.FromSeconds(5);
 
     private string[] FilesLeft(string? dir = null) => Directory.GetFileSystemEntries(dir ?? _dir.Path).Select(Path.GetFileName).Order().ToArray()!;
 

@@ -109,7 +109,7 @@ public static class Mnist
 
         // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i]. Going through the images
         // 32 at a time keeps both the bytes read (image after image) and the numbers written (column by column) in cache.
-        var data = new T[checked(n * p)];
+        var data = GC.AllocateUninitializedArray<T>(checked(n * p));   // every element is written below
         var pixels = images.Pixels;
         const int Block = 32;
         for (int i0 = 0; i0 < n; i0 += Block)
