@@ -131,6 +131,57 @@ public class DataFaultTests : DownloadTestsBase
         Assert.DoesNotContain("/other/data.bin.gz", _server.Requests);        // the next source would not have helped
     }
 
+    /// <summary>
+    /// The message of loading the test file into <paramref name="dir"/> as a user the folder's permissions apply to: this
+    /// process when it is not root, else a child process run as <c>nobody</c> (root ignores permissions).
+    /// </summary>
+    private string LoadAsUnprivileged(string dir)
+    {
+        if (Environment.UserName != "root")
+            return Assert.Throws<DatasetException>(() => DatasetStore.Ensure("Test", dir, [_file], [Mirror("good")], TextWriter.Null)).Message;
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)0b111_101_101);             // others may enter the test folder
+        var psi = new ProcessStartInfo("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups",
+            "dotnet", "exec", typeof(Program).Assembly.Location, "fetch", dir, _server.BaseUrl + "good/"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            Environment = { ["HOME"] = _dir.Path, ["DOTNET_CLI_HOME"] = _dir.Path },
+        };
+        using var child = Process.Start(psi)!;
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        string stderr = child.StandardError.ReadToEnd();
+        if (!child.WaitForExit(60_000)) { child.Kill(entireProcessTree: true); Assert.Fail("the child did not finish"); }
+        Assert.True(child.ExitCode == 1, $"exit {child.ExitCode}: {stdout.Result}{stderr}");
+        return stderr.Trim();
+    }
+
+    [Fact]
+    public void A_folder_that_cannot_be_written_is_named_with_permission_denied()
+    {
+        _server.Serve("/good/data.bin.gz", TestContent.Gzip(_content));
+        string dir = _dir.File("theirs");
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);                   // rwxr-xr-x: only its owner may write
+        if (Environment.UserName != "root") File.SetUnixFileMode(dir, (UnixFileMode)0b101_101_101);
+        string message = LoadAsUnprivileged(dir);
+        Assert.StartsWith($"Cannot write {dir}{Path.DirectorySeparatorChar}data.bin.", message);
+        Assert.Contains(": permission denied. ", message);
+        Assert.DoesNotContain("Tried", message);
+    }
+
+    [Fact]
+    public void A_dataset_file_that_cannot_be_read_is_named_with_permission_denied()
+    {
+        string dir = _dir.File("theirs");
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        string path = Path.Combine(dir, "data.bin");
+        File.WriteAllBytes(path, _content);
+        File.SetUnixFileMode(path, UnixFileMode.None);                             // nobody but root may read it
+        string message = LoadAsUnprivileged(dir);
+        Assert.Equal($"Cannot read {path}: permission denied. Remove it (the loader then fetches the file again) or fix its permissions.", message);
+        Assert.Empty(_server.Requests);
+    }
+
     [Fact]
     public void A_full_disk_is_reported_as_a_full_disk_with_the_space_needed()
     {
