@@ -21,7 +21,9 @@ internal static class SafeFile
     /// <exception cref="IOException">A directory, FIFO, device or socket (the message says which, as "it is a FIFO …"), or any other I/O fault.</exception>
     public static FileStream OpenRead(string path, int bufferSize = 1 << 16)
     {
-        if (OperatingSystem.IsLinux()) return OpenReadLinux(path, bufferSize);
+        if (OperatingSystem.IsLinux())
+            try { return OpenReadLinux(path, bufferSize); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }   // not glibc (e.g. musl): below
         // Elsewhere: what .NET can tell without blocking. (FIFOs in a data folder are a Unix hazard; Windows has none.)
         if (Directory.Exists(path)) throw new IOException("it is a directory, not a regular file");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist", path);
@@ -36,10 +38,10 @@ internal static class SafeFile
     private const uint STATX_TYPE = 0x1;
     private const int ENOENT = 2, EPERM = 1, EACCES = 13, EINTR = 4;
 
-    [DllImport("libc", SetLastError = true, EntryPoint = "open")]
+    [DllImport("libc.so.6", SetLastError = true, EntryPoint = "open")]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [DllImport("libc", SetLastError = true, EntryPoint = "statx")]
+    [DllImport("libc.so.6", SetLastError = true, EntryPoint = "statx")]
     private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
 
     private static unsafe FileStream OpenReadLinux(string path, int bufferSize)
