@@ -67,8 +67,9 @@ public sealed class LoopbackServer : IDisposable
     public void Dispose()
     {
         _stopped.Set();
-        _listener.Stop();
-        _listener.Close();
+        // Close alone: Stop then Close removes the prefixes twice, and the second removal re-binds the port, which fails
+        // ("Address already in use") when another test's server has just taken it.
+        try { _listener.Close(); } catch (HttpListenerException) { }
     }
 }
 

@@ -87,8 +87,8 @@ public static class Mnist
     {
         if (images.Count != labels.Length)
             throw new ArgumentException($"{images.Count} images but {labels.Length} labels.", nameof(labels));
-        var x = Normalize<T>(images, normalize);                                              // (count, 784)
-        var t = oneHotLabel ? OneHot<T>(labels, classes) : LabelColumn<T>(labels);            // (count, 10) or (count, 1)
+        var x = Normalize<T>(images, normalize);                                    // 2. normalize: (count, 784)
+        var t = oneHotLabel ? OneHot<T>(labels, classes) : LabelColumn<T>(labels);  // 3. one-hot: (count, 10), else (count, 1)
         return new DataSplit<T>(x, t)
         {
             RawImages = images,
