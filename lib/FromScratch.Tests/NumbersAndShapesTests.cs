@@ -11,19 +11,7 @@ namespace FromScratch.Tests;
 /// </summary>
 public class NumbersAndShapesTests
 {
-    /// <summary>200 training and 10 test images of 2×2 pixels, ten classes.</summary>
-    private static Dataset<float> Tiny(int train = 200)
-    {
-        var rng = new Random(1);
-        DataSplit<float> Split(int n)
-        {
-            var pixels = new byte[n * 4];
-            rng.NextBytes(pixels);
-            var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
-            return IdxDataset.Split<float>(new IdxImages(n, 2, 2, pixels), labels, normalize: true, flatten: true, oneHotLabel: true);
-        }
-        return new Dataset<float>(Split(train), Split(10)) { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"{i}")] };
-    }
+    private static Dataset<float> Tiny(int train = 200) => ValidationTests.Tiny(train);
 
     private static TrainingHistory TrainWith(string trainer, TwoLayerNet<float> net, Dataset<float> data, TrainingOptions options)
         => trainer == "fast" ? FastTrainer.Train(net, data, options) : Trainer.Train(net, data, options);

@@ -8,8 +8,8 @@ namespace FromScratch.Tests;
 /// <summary>Bad input is refused before any work, with a message that names the value and states what is allowed.</summary>
 public class ValidationTests
 {
-    /// <summary>200 training and 10 test images of 2×2 pixels, ten classes.</summary>
-    private static Dataset<float> Tiny()
+    /// <summary><paramref name="train"/> training and 10 test images of 2×2 pixels, ten classes.</summary>
+    internal static Dataset<float> Tiny(int train = 200)
     {
         var rng = new Random(1);
         DataSplit<float> Split(int n)
@@ -19,7 +19,7 @@ public class ValidationTests
             var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
             return IdxDataset.Split<float>(new IdxImages(n, 2, 2, pixels), labels, normalize: true, flatten: true, oneHotLabel: true);
         }
-        return new Dataset<float>(Split(200), Split(10)) { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"{i}")] };
+        return new Dataset<float>(Split(train), Split(10)) { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"{i}")] };
     }
 
     public static TheoryData<string, TrainingOptions, string> BadOptions => new()

@@ -22,15 +22,11 @@ public static partial class Functions
     public static Matrix<T> Softmax<T>(Matrix<T> a) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         if (a.ColumnCount == 0) throw new ArgumentException($"Softmax needs at least one column; got shape ({a.RowCount}, 0).", nameof(a));
-        var y = a.Clone();
-        for (int r = 0; r < y.RowCount; r++)
-        {
-            T max = y[r, 0];
-            for (int c = 1; c < y.ColumnCount; c++) max = T.Max(max, y[r, c]);
-            T sum = T.Zero;
-            for (int c = 0; c < y.ColumnCount; c++) { var e = T.Exp(y[r, c] - max); y[r, c] = e; sum += e; }
-            for (int c = 0; c < y.ColumnCount; c++) y[r, c] /= sum;
-        }
+        var max = new T[a.RowCount];
+        for (int r = 0; r < max.Length; r++) max[r] = a.Row(r).Maximum();
+        var y = a.MapIndexed((r, _, v) => T.Exp(v - max[r]));   // exp(a − max of its row): no overflow
+        var sum = y.RowSums();                                   // Σ exp of each row
+        y.MapIndexedInplace((r, _, v) => v / sum[r]);
         return y;
     }
 }

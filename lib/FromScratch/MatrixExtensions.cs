@@ -25,10 +25,13 @@ public static class MatrixExtensions
         if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
             return Matrix<T>.Build.Dense(count, columns, (i, c) => m[indices[i], c]);
         var rows = copy.Value;                                         // m row by row: row r is rows[r*columns ..]
-        var batch = new T[count * columns];
+        var batch = new T[count * columns];                            // column by column, as MathNet keeps it: (i, c) at c*count + i
         for (int i = 0; i < count; i++)
-            rows.AsSpan(indices[i] * columns, columns).CopyTo(batch.AsSpan(i * columns, columns));
-        return Matrix<T>.Build.DenseOfRowMajor(count, columns, batch);
+        {
+            var row = rows.AsSpan(indices[i] * columns, columns);      // one image, read in one piece
+            for (int c = 0; c < columns; c++) batch[c * count + i] = row[c];
+        }
+        return Matrix<T>.Build.Dense(count, columns, batch);
     }
 
     /// <summary>
@@ -38,7 +41,21 @@ public static class MatrixExtensions
     /// The copy is taken once: a marked matrix must not be changed in place afterwards (change a <c>Clone()</c> instead).
     /// </summary>
     internal static void KeepRowMajorCopy<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
-        => RowMajorCopies<T>.Marked.TryAdd(m, new Lazy<T[]>(m.ToRowMajorArray));
+        => RowMajorCopies<T>.Marked.TryAdd(m, new Lazy<T[]>(() => RowMajor(m)));
+
+    /// <summary><c>m.ToRowMajorArray()</c>, 64 rows at a time so that both the column reads and the row writes stay in cache.</summary>
+    private static T[] RowMajor<T>(Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
+    {
+        var columns = m.AsColumnMajorArray() ?? m.ToColumnMajorArray();   // (i, j) at j*n + i
+        int n = m.RowCount, p = m.ColumnCount;
+        var rows = new T[columns.Length];                                  // (i, j) at i*p + j
+        const int Block = 64;
+        for (int i0 = 0; i0 < n; i0 += Block)
+            for (int j = 0; j < p; j++)
+                for (int i = i0; i < Math.Min(n, i0 + Block); i++)
+                    rows[i * p + j] = columns[j * n + i];
+        return rows;
+    }
 
     private static class RowMajorCopies<T> where T : struct, IEquatable<T>, IFormattable
     {

@@ -68,12 +68,14 @@ public static class Shapes
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         string rule = $"{where}: {tName} must be one-hot (one 1 per row, the rest 0)";
-        var answers = new int[t.RowCount];
-        var ones = new int[t.RowCount];
+        int rows = t.RowCount;
+        var answers = new int[rows];
+        var ones = new int[rows];
+        var values = t.AsColumnMajorArray() ?? t.ToColumnMajorArray();   // MathNet's own order: (r, c) at c*rows + r
         for (int c = 0; c < t.ColumnCount; c++)
-            for (int r = 0; r < t.RowCount; r++)
+            for (int r = 0; r < rows; r++)
             {
-                T v = t[r, c];
+                T v = values[c * rows + r];
                 if (v == T.One) { answers[r] = c; ones[r]++; }
                 else if (v != T.Zero) throw new ArgumentException($"{rule}; {tName}[{r}, {c}] = {v}.", nameof(t));
             }
