@@ -24,12 +24,13 @@ public static class MatrixExtensions
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
         if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
             return Matrix<T>.Build.Dense(count, columns, (i, c) => m[indices[i], c]);
-        var rows = copy.Value;                                         // m row by row: row r is rows[r*columns ..]
-        var batch = new T[count * columns];                            // column by column, as MathNet keeps it: (i, c) at c*count + i
-        for (int i = 0; i < count; i++)
+        var rows = copy.Value;                                         // m row by row: (r, c) at r*columns + c
+        int[] start = [.. indices.Select(r => r * columns)];          // where each chosen row begins
+        var batch = new T[count * columns];                            // column by column, as MathNet keeps it
+        for (int c = 0; c < columns; c++)
         {
-            var row = rows.AsSpan(indices[i] * columns, columns);      // one image, read in one piece
-            for (int c = 0; c < columns; c++) batch[c * count + i] = row[c];
+            var column = batch.AsSpan(c * count, count);               // column c of the batch: one number of each chosen row
+            for (int i = 0; i < column.Length; i++) column[i] = rows[start[i] + c];
         }
         return Matrix<T>.Build.Dense(count, columns, batch);
     }

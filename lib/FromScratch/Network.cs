@@ -83,7 +83,10 @@ internal static class Network
     {
         Shapes.RequireColumns(x, inputSize, name, where, "one row per example, inputSize columns");
         for (int i = 1; parameters.TryGetValue($"W{i}", out var W); i++)
-            Sizes.RequireMatrix<T>(x.RowCount, W.ColumnCount, $"{where}: a{i} = the output of layer {i} for {name} {x.Shape()}", name);
+        {
+            int layer = i;
+            Sizes.RequireMatrix<T>(x.RowCount, W.ColumnCount, () => $"{where}: a{layer} = the output of layer {layer} for {name} {x.Shape()}", name);
+        }
     }
 
     /// <summary>
