@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FromScratch.Data;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch.Fast;
 
@@ -25,7 +26,7 @@ public static class FastTrainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate<float>(data.Train.X.RowCount);                // before the conversion, which takes a moment
         // the readable trainer's checks, except the memory one: the fast path evaluates in row blocks, never a (rows, hidden) matrix
-        Trainer.RequireData(data, net.InputSize, net.OutputSize, parameters: new Dictionary<string, MathNet.Numerics.LinearAlgebra.Matrix<float>>());
+        Trainer.RequireData(data, net.InputSize, net.OutputSize, parameters: new Dictionary<string, Matrix<float>>());
         var (train, test) = Prepare(data, net.OutputSize);
         return Train(net, train, test, options, onEpoch, onStep, clock);
     }
