@@ -148,21 +148,6 @@ public class FastKernelTests
 
     // ---------------------------------------------------------------- the readable path's array helpers
 
-    [Theory]
-    [InlineData(1, 1)]
-    [InlineData(70, 13)]
-    [InlineData(130, 65)]
-    public void Drawing_rows_from_the_transposed_matrix_gives_SelectRows(int rows, int cols)
-    {
-        var rng = new Random(rows * cols);
-        var m = Matrix<float>.Build.Dense(rows, cols, (_, _) => (float)rng.NextDouble());
-        var mT = m.TransposeTiled();
-        Assert.Equal(m.Transpose(), mT);
-        var mask = Enumerable.Range(0, 17).Select(_ => rng.Next(rows)).ToArray();
-        Assert.Equal(m.SelectRows(mask), mT.SelectColumnsAsRows(mask));
-        Assert.Throws<ArgumentOutOfRangeException>(() => mT.SelectColumnsAsRows([rows]));
-    }
-
     [Fact]
     public void Array_helpers_match_their_definitions()
     {

@@ -40,4 +40,22 @@ public class SweepTests(MnistFixture mnist)
             Sweep.Run(mnist.Data, new TrainingOptions(Iterations: 2), "batch", new[] { 0 }, (o, b) => o with { BatchSize = b }));
         Assert.Throws<ArgumentException>(() => Sweep.Run(mnist.Data, new TrainingOptions(), "none", Array.Empty<int>(), (o, _) => o));
     }
+
+    [Fact]
+    public void The_readable_path_sweeps_the_same_runs_as_the_fast_one()
+    {
+        var options = new TrainingOptions(Iterations: 30, Seed: 5);
+        var fast = Sweep.Run(mnist.Data, options, "hidden size", new[] { 4, 12 }, (o, h) => o with { HiddenSize = h });
+        var readable = Sweep.Run(mnist.Data, options, "hidden size", new[] { 4, 12 }, (o, h) => o with { HiddenSize = h }, fast: false);
+        Assert.Equal(2, readable.Runs.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.False(readable.Runs[i].Diverged);
+            Assert.Equal(30, readable.Runs[i].TrainLoss.Count);
+            // the same batches and the same start: the losses agree to float rounding, the accuracies to a few images
+            for (int k = 0; k < 30; k++) Assert.Equal(fast.Runs[i].TrainLoss[k], readable.Runs[i].TrainLoss[k], 1e-4);
+            Assert.Equal(fast.Runs[i].FinalTestAccuracy, readable.Runs[i].FinalTestAccuracy, 1e-3);
+        }
+        Assert.NotEqual(readable.Runs[0].TrainLoss[^1], readable.Runs[1].TrainLoss[^1]);   // the value swept made a difference
+    }
 }

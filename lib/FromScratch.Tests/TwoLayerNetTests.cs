@@ -150,6 +150,7 @@ public class TwoLayerNetTests
         Assert.Contains("(2, 10)", ex2.Message);
         Assert.Throws<ArgumentException>(() => net.Gradient(good, Matrix<double>.Build.Dense(3, 9)));
         Assert.Throws<ArgumentException>(() => net.Accuracy(good, Matrix<double>.Build.Dense(3, 4)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Sgd.Update(net.Params, net.Gradient(good, Matrix<double>.Build.Dense(3, 10)), -0.1));
+        var oneHot = Matrix<double>.Build.Dense(3, 10, (r, c) => c == r ? 1 : 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgd.Update(net.Params, net.Gradient(good, oneHot), -0.1));
     }
 }

@@ -8,8 +8,8 @@ namespace FromScratch.Tests;
 /// <summary>Bad input is refused before any work, with a message that names the value and states what is allowed.</summary>
 public class ValidationTests
 {
-    /// <summary>200 training and 10 test images of 2×2 pixels, ten classes.</summary>
-    private static Dataset<float> Tiny()
+    /// <summary><paramref name="train"/> training and 10 test images of 2×2 pixels, ten classes.</summary>
+    internal static Dataset<float> Tiny(int train = 200)
     {
         var rng = new Random(1);
         DataSplit<float> Split(int n)
@@ -19,7 +19,7 @@ public class ValidationTests
             var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
             return Mnist.Split<float>(new IdxImages(n, 2, 2, pixels), labels, normalize: true, flatten: true, oneHotLabel: true);
         }
-        return new Dataset<float>(Split(200), Split(10)) { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"{i}")] };
+        return new Dataset<float>(Split(train), Split(10)) { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"{i}")] };
     }
 
     public static TheoryData<string, TrainingOptions, string> BadOptions => new()
@@ -62,7 +62,7 @@ public class ValidationTests
     {
         Assert.StartsWith(message, Assert.Throws<ArgumentOutOfRangeException>(() => new TwoLayerNet<float>(input, hidden, output)).Message);
         var layered = Assert.Throws<ArgumentOutOfRangeException>(() => new LayeredNet<float>(input, hidden, output));
-        Assert.Contains(hidden < 1 ? $"Every hidden size must be at least 1; got [{hidden}]." : message, layered.Message);
+        Assert.Contains(hidden < 1 ? $"hiddenSizes[0] must be at least 1; got {hidden}." : message, layered.Message);
         Assert.Contains("must be a finite number greater than 0; got 0.",
             Assert.Throws<ArgumentOutOfRangeException>(() => new TwoLayerNet<float>(784, 20, 10, weightInitStd: 0)).Message);
     }
@@ -154,10 +154,12 @@ public class ValidationTests
     {
         var data = Tiny();
         var wrongInput = new TwoLayerNet<float>(5, 3, 10, seed: 1);       // the images have 4 pixels
-        Assert.Contains("x must have 5 columns", Assert.Throws<ArgumentException>(() => Trainer.Train(wrongInput, data, new(Iterations: 1, BatchSize: 10))).Message);
-        Assert.Contains("x must have 5 columns", Assert.Throws<ArgumentException>(() => FastTrainer.Train(wrongInput, data, new(Iterations: 1, BatchSize: 10))).Message);
+        const string wrongX = "Train: x_train must have 5 columns (one row per example, inputSize columns); got shape (200, 4).";
+        Assert.StartsWith(wrongX, Assert.Throws<ArgumentException>(() => Trainer.Train(wrongInput, data, new(Iterations: 1, BatchSize: 10))).Message);
+        Assert.StartsWith(wrongX, Assert.Throws<ArgumentException>(() => FastTrainer.Train(wrongInput, data, new(Iterations: 1, BatchSize: 10))).Message);
         var wrongOutput = new TwoLayerNet<float>(4, 3, 9, seed: 1);       // the answers have 10 classes
-        Assert.Contains("(10, 9)", Assert.Throws<ArgumentException>(() => Trainer.Train(wrongOutput, data, new(Iterations: 1, BatchSize: 10))).Message);
-        Assert.Contains("t must be one-hot (200, 9) or labels (200, 1); got (200, 10).", Assert.Throws<ArgumentException>(() => FastTrainer.Train(wrongOutput, data, new(Iterations: 1, BatchSize: 10))).Message);
+        const string wrongT = "Train: t_train must be one-hot (200, 9) or labels (200, 1) for x_train (200, 4); got (200, 10).";
+        Assert.StartsWith(wrongT, Assert.Throws<ArgumentException>(() => Trainer.Train(wrongOutput, data, new(Iterations: 1, BatchSize: 10))).Message);
+        Assert.StartsWith(wrongT, Assert.Throws<ArgumentException>(() => FastTrainer.Train(wrongOutput, data, new(Iterations: 1, BatchSize: 10))).Message);
     }
 }

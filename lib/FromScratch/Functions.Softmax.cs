@@ -22,46 +22,11 @@ public static partial class Functions
     public static Matrix<T> Softmax<T>(Matrix<T> a) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         if (a.ColumnCount == 0) throw new ArgumentException($"Softmax needs at least one column; got shape ({a.RowCount}, 0).", nameof(a));
-        var y = a.Clone();
-        SoftmaxRowsInPlace(y);
+        var max = new T[a.RowCount];
+        for (int r = 0; r < max.Length; r++) max[r] = a.Row(r).Maximum();
+        var y = a.MapIndexed((r, _, v) => T.Exp(v - max[r]));   // exp(a − max of its row): no overflow
+        var sum = y.RowSums();                                   // Σ exp of each row
+        y.MapIndexedInplace((r, _, v) => v / sum[r]);
         return y;
-    }
-
-    /// <summary>Row-wise softmax that overwrites <paramref name="a"/>.</summary>
-    internal static void SoftmaxRowsInPlace<T>(Matrix<T> a) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-    {
-        int n = a.RowCount, classes = a.ColumnCount;
-        if (a.Storage is MathNet.Numerics.LinearAlgebra.Storage.DenseColumnMajorMatrixStorage<T> dense)
-        {
-            // the same steps on MathNet's column-major array, column by column so that memory is read in order:
-            // element (r, c) is data[c * n + r]
-            var data = dense.Data;
-            var max = data.AsSpan(0, n).ToArray();
-            for (int c = 1; c < classes; c++)
-            {
-                var column = data.AsSpan(c * n, n);
-                for (int r = 0; r < n; r++) max[r] = T.Max(max[r], column[r]);
-            }
-            var sum = new T[n];
-            for (int c = 0; c < classes; c++)
-            {
-                var column = data.AsSpan(c * n, n);
-                for (int r = 0; r < n; r++) { var e = T.Exp(column[r] - max[r]); column[r] = e; sum[r] += e; }
-            }
-            for (int c = 0; c < classes; c++)
-            {
-                var column = data.AsSpan(c * n, n);
-                for (int r = 0; r < n; r++) column[r] /= sum[r];
-            }
-            return;
-        }
-        for (int r = 0; r < n; r++)
-        {
-            T max = a[r, 0];
-            for (int c = 1; c < classes; c++) max = T.Max(max, a[r, c]);
-            T sum = T.Zero;
-            for (int c = 0; c < classes; c++) { var e = T.Exp(a[r, c] - max); a[r, c] = e; sum += e; }
-            for (int c = 0; c < classes; c++) a[r, c] /= sum;
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Storage;
 
@@ -15,103 +14,54 @@ public static class MatrixExtensions
 {
     /// <summary>
     /// The rows at <paramref name="indices"/>, in that order, as a new matrix: numpy's <c>x[batch_mask]</c>.
+    /// For a matrix marked with <see cref="KeepRowMajorCopy"/> (a dataset's x and t) each row is copied as one contiguous run.
     /// </summary>
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
-        int n = m.RowCount, count = indices.Count;
+        int count = indices.Count, columns = m.ColumnCount;
         for (int i = 0; i < count; i++)
+            if ((uint)indices[i] >= (uint)m.RowCount)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
+        if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
+            return Matrix<T>.Build.Dense(count, columns, (i, c) => m[indices[i], c]);
+        var rows = copy.Value;                                         // m row by row: (r, c) at r*columns + c
+        int[] start = [.. indices.Select(r => r * columns)];          // where each chosen row begins
+        var batch = new T[count * columns];                            // column by column, as MathNet keeps it
+        for (int c = 0; c < columns; c++)
         {
-            int r = indices[i];
-            if ((uint)r >= (uint)n)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {r} is outside a matrix of shape {m.Shape()}.");
+            var column = batch.AsSpan(c * count, count);               // column c of the batch: one number of each chosen row
+            for (int i = 0; i < column.Length; i++) column[i] = rows[start[i] + c];
         }
-        var result = Matrix<T>.Build.Dense(count, m.ColumnCount);
-        if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
-        {
-            // result column c ← m column c at the chosen rows
-            var src = dense.Data;
-            var dst = ((DenseColumnMajorMatrixStorage<T>)result.Storage).Data;
-            int[] rows = indices as int[] ?? [.. indices];
-            for (int c = 0; c < m.ColumnCount; c++)
-            {
-                var column = src.AsSpan(c * n, n);
-                var into = dst.AsSpan(c * count, count);
-                for (int i = 0; i < into.Length; i++) into[i] = column[rows[i]];
-            }
-            return result;
-        }
-        for (int c = 0; c < m.ColumnCount; c++)
-            for (int i = 0; i < count; i++)
-                result[i, c] = m[indices[i], c];
-        return result;
+        return Matrix<T>.Build.Dense(count, columns, batch);
     }
 
     /// <summary>
-    /// The columns at <paramref name="indices"/>, in that order, as the rows of a new matrix: numpy's <c>m[:, indices].T</c>.
-    /// With the images stored one per column (<c>xT = x.Transpose()</c>), <c>xT.SelectColumnsAsRows(mask)</c> equals
-    /// <c>x.SelectRows(mask)</c> but reads each image as one contiguous run instead of 784 scattered numbers.
+    /// Marks <paramref name="m"/> as a matrix whose rows are selected again and again (a dataset's images): the first
+    /// <see cref="SelectRows"/> keeps a row-major copy of it, and every later one copies each chosen row in one piece.
+    /// MathNet keeps a matrix column by column, so without it one row of a (60000, 784) matrix is 784 numbers 60,000 apart.
+    /// The copy is taken once: a marked matrix must not be changed in place afterwards (change a <c>Clone()</c> instead).
     /// </summary>
-    public static Matrix<T> SelectColumnsAsRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
-    {
-        int rows = m.RowCount, count = indices.Count;
-        for (int i = 0; i < count; i++)
-        {
-            int c = indices[i];
-            if ((uint)c >= (uint)m.ColumnCount)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Column index {c} is outside a matrix of shape {m.Shape()}.");
-        }
-        var result = Matrix<T>.Build.Dense(count, rows);
-        if (m.Storage is DenseColumnMajorMatrixStorage<T> dense)
-        {
-            var dst = ((DenseColumnMajorMatrixStorage<T>)result.Storage).Data;
-            // 16 images at a time: 16 contiguous reads side by side, and each write fills one cache line of the result.
-            // The indices were checked above, so the copy uses unchecked element references.
-            const int Group = 16;
-            Span<int> start = stackalloc int[Group];
-            ref T src0 = ref MemoryMarshal.GetArrayDataReference(dense.Data);
-            ref T dst0 = ref MemoryMarshal.GetArrayDataReference(dst);
-            for (int i0 = 0; i0 < count; i0 += Group)
-            {
-                int g = Math.Min(Group, count - i0);
-                for (int i = 0; i < g; i++) start[i] = indices[i0 + i] * rows;
-                for (int j = 0; j < rows; j++)
-                {
-                    ref T into = ref Unsafe.Add(ref dst0, j * count + i0);       // result (i0.., j)
-                    for (int i = 0; i < g; i++) Unsafe.Add(ref into, i) = Unsafe.Add(ref src0, start[i] + j);
-                }
-            }
-            return result;
-        }
-        for (int i = 0; i < count; i++)
-            for (int j = 0; j < rows; j++)
-                result[i, j] = m[j, indices[i]];
-        return result;
-    }
+    internal static void KeepRowMajorCopy<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
+        => RowMajorCopies<T>.Marked.TryAdd(m, new Lazy<T[]>(() => RowMajor(m)));
 
-    /// <summary>
-    /// <c>m.Transpose()</c> computed in cache-sized tiles on all cores; for a 60,000 × 784 matrix this is several times quicker
-    /// than an element-by-element transpose.
-    /// </summary>
-    internal static Matrix<T> TransposeTiled<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
+    /// <summary><c>m.ToRowMajorArray()</c>, 64 rows at a time so that both the column reads and the row writes stay in cache.</summary>
+    private static T[] RowMajor<T>(Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
     {
-        if (m.Storage is not DenseColumnMajorMatrixStorage<T> dense) return m.Transpose();
+        var columns = m.AsColumnMajorArray() ?? m.ToColumnMajorArray();   // (i, j) at j*n + i
         int n = m.RowCount, p = m.ColumnCount;
-        var src = dense.Data;
-        var dst = GC.AllocateUninitializedArray<T>(src.Length);
-        const int Tile = 64;
-        int tilesI = (n + Tile - 1) / Tile;
-        Parallel.For(0, tilesI, ti =>
-        {
-            int i0 = ti * Tile, i1 = Math.Min(n, i0 + Tile);
-            for (int j0 = 0; j0 < p; j0 += Tile)
-            {
-                int j1 = Math.Min(p, j0 + Tile);
-                for (int j = j0; j < j1; j++)
-                    for (int i = i0; i < i1; i++)
-                        dst[i * p + j] = src[j * n + i];   // (i, j) of m → (j, i) of the (p, n) result
-            }
-        });
-        return Matrix<T>.Build.Dense(p, n, dst);
+        var rows = new T[columns.Length];                                  // (i, j) at i*p + j
+        const int Block = 64;
+        for (int i0 = 0; i0 < n; i0 += Block)
+            for (int j = 0; j < p; j++)
+                for (int i = i0; i < Math.Min(n, i0 + Block); i++)
+                    rows[i * p + j] = columns[j * n + i];
+        return rows;
+    }
+
+    private static class RowMajorCopies<T> where T : struct, IEquatable<T>, IFormattable
+    {
+        /// <summary>Marked matrices and their copies; an entry lives as long as its matrix.</summary>
+        public static readonly ConditionalWeakTable<Matrix<T>, Lazy<T[]>> Marked = new();
     }
 
     /// <summary>The index of the largest value in each row: numpy's <c>np.argmax(x, axis=1)</c>.</summary>

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Storage;
 
 namespace FromScratch;
 
@@ -20,21 +19,7 @@ public static class Sgd
             if (!grads.TryGetValue(key, out var g))
                 throw new ArgumentException($"No gradient for parameter \"{key}\"; grads has [{string.Join(", ", grads.Keys)}].", nameof(grads));
             Shapes.RequireSame(p, g, key, $"grads[\"{key}\"]", "Sgd.Update");
-            if (p.Storage is DenseColumnMajorMatrixStorage<T> pd && g.Storage is DenseColumnMajorMatrixStorage<T> gd)
-            {
-                // the same p − (lr·g), element by element on the arrays, without building lr·g as a new matrix
-                var pv = pd.Data.AsSpan(0, p.RowCount * p.ColumnCount);
-                var gv = gd.Data.AsSpan(0, pv.Length);
-                int i = 0;
-                if (System.Numerics.Vector.IsHardwareAccelerated && System.Numerics.Vector<T>.IsSupported)
-                {   // whole SIMD vectors first: p ← p − lr·g on Vector<T>.Count numbers at once
-                    var lr = new System.Numerics.Vector<T>(learningRate);
-                    for (; i + System.Numerics.Vector<T>.Count <= pv.Length; i += System.Numerics.Vector<T>.Count)
-                        (new System.Numerics.Vector<T>(pv[i..]) - lr * new System.Numerics.Vector<T>(gv[i..])).CopyTo(pv[i..]);
-                }
-                for (; i < pv.Length; i++) pv[i] -= learningRate * gv[i];
-            }
-            else p.Subtract(g.Multiply(learningRate), p);  // result written into p itself
+            p.Subtract(g.Multiply(learningRate), p);   // p ← p − lr·g, the result written into p itself
         }
     }
 

@@ -15,17 +15,26 @@ public sealed record TrainingOptions(
     double WeightInitStd = 0.01,
     int? Seed = null)
 {
+    /// <summary>
+    /// Throws with the allowed range when a value is out of it, also for the network's number type <typeparamref name="T"/>:
+    /// in float a learning rate of 1e39 would be ∞ and one of 1e-50 would be 0.
+    /// </summary>
+    public void Validate<T>(int trainSize) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        Validate(trainSize);
+        Shapes.PositiveIn<T>(LearningRate, nameof(LearningRate));
+        Shapes.PositiveIn<T>(WeightInitStd, nameof(WeightInitStd));
+    }
+
     /// <summary>Throws with the allowed range when a value is out of it.</summary>
     public void Validate(int trainSize)
     {
         if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), $"Iterations must be at least 1; got {Iterations}.");
         if (BatchSize < 1 || BatchSize > trainSize)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be between 1 and the training set size {trainSize}; got {BatchSize}.");
-        if (!double.IsFinite(LearningRate) || LearningRate <= 0)
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate must be a finite number greater than 0; got {LearningRate}.");
+        Shapes.PositiveIn<double>(LearningRate, nameof(LearningRate));
         if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), $"HiddenSize must be at least 1; got {HiddenSize}.");
-        if (!double.IsFinite(WeightInitStd) || WeightInitStd <= 0)
-            throw new ArgumentOutOfRangeException(nameof(WeightInitStd), $"WeightInitStd must be a finite number greater than 0; got {WeightInitStd}.");
+        Shapes.PositiveIn<double>(WeightInitStd, nameof(WeightInitStd));
     }
 
     /// <summary>Iterations per epoch (에폭): the training set size over the batch size, 600 for MNIST with batch 100.</summary>
@@ -65,85 +74,87 @@ public static class Trainer
 {
     /// <summary>
     /// Trains <paramref name="net"/> in place and returns what happened. Batches are drawn with replacement,
-    /// like <c>np.random.choice(train_size, batch_size)</c>.
+    /// like <c>np.random.choice(train_size, batch_size)</c>. Works for a <see cref="TwoLayerNet{T}"/> and for a
+    /// <see cref="Layers.LayeredNet{T}"/> (for which <see cref="TrainingOptions.HiddenSize"/> and
+    /// <see cref="TrainingOptions.WeightInitStd"/> are not used: the network is already built).
     /// </summary>
     /// <param name="net">The network; its parameters are updated in place.</param>
     /// <param name="data">Training and test splits, labels one-hot.</param>
     /// <param name="options">Iterations, batch size, learning rate and seed.</param>
     /// <param name="onEpoch">Called after each evaluation (iteration 0, 600, 1200, … for MNIST).</param>
     /// <param name="onStep">Called after each step with the iteration and the batch loss.</param>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public static TrainingHistory Train<T>(TwoLayerNet<T> net, Dataset<T> data, TrainingOptions options,
+    /// <exception cref="ArgumentException">The data does not fit the network, or has non-finite inputs or answers that are not one-hot.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite, or stayed worse than guessing.</exception>
+    public static TrainingHistory Train<T>(INetwork<T> net, Dataset<T> data, TrainingOptions options,
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(net);
-        return Run(net.Params, net.Gradient, net.Loss, net.Accuracy, net.OutputSize, data, options, onEpoch, onStep);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var ((xTrain, tTrain), (xTest, tTest)) = data;
+        options.Validate<T>(xTrain.RowCount);
+        RequireData(data, net.InputSize, net.OutputSize, net.Params);
+        T lr = T.CreateChecked(options.LearningRate);
+
+        return Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
+            step: batchMask =>
+            {
+                var xBatch = xTrain.SelectRows(batchMask);   // x_train[batch_mask], (batch, 784)
+                var tBatch = tTrain.SelectRows(batchMask);   // t_train[batch_mask], (batch, 10)
+                var grads = net.Gradient(xBatch, tBatch);
+                Sgd.Update(net.Params, grads, lr);
+                return double.CreateChecked(net.Loss(xBatch, tBatch));
+            },
+            evaluate: () => (net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest)));
     }
 
     /// <summary>
-    /// The same loop for a network built from layers (<see cref="Layers.LayeredNet{T}"/>): the same batches for the same
-    /// <see cref="TrainingOptions.Seed"/>, the gradient by the layers' backward passes, the update in place through
-    /// <see cref="Layers.LayeredNet{T}.Params"/>. <see cref="TrainingOptions.HiddenSize"/> and <see cref="TrainingOptions.WeightInitStd"/>
-    /// are not used: the network is already built.
+    /// The loop both trainers share (this one and <see cref="Fast.FastTrainer"/>): one batch sampler, so the same seed gives the
+    /// same batches on either path; the loss of every step into the history with the divergence check; an evaluation at
+    /// iteration 0 and after every epoch. <paramref name="step"/> trains on one batch (row indices into the training set) and returns
+    /// the batch loss after the update; <paramref name="evaluate"/> returns the training and test accuracy.
     /// </summary>
-    /// <inheritdoc cref="Train{T}(TwoLayerNet{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/>
-    public static TrainingHistory Train<T>(Layers.LayeredNet<T> net, Dataset<T> data, TrainingOptions options,
-        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
-        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    internal static TrainingHistory Loop(TrainingOptions options, int trainSize, int classes, Stopwatch clock,
+        Action<EpochResult>? onEpoch, Action<int, double>? onStep, Func<int[], double> step, Func<(double Train, double Test)> evaluate)
     {
-        ArgumentNullException.ThrowIfNull(net);
-        return Run(net.Params, net.Gradient, net.Loss, net.Accuracy, net.OutputSize, data, options, onEpoch, onStep);
-    }
-
-    private static TrainingHistory Run<T>(
-        Dictionary<string, Matrix<T>> parameters,
-        Func<Matrix<T>, Matrix<T>, Dictionary<string, Matrix<T>>> gradient,
-        Func<Matrix<T>, Matrix<T>, T> lossOf,
-        Func<Matrix<T>, Matrix<T>, double> accuracy,
-        int classes, Dataset<T> data, TrainingOptions options,
-        Action<EpochResult>? onEpoch, Action<int, double>? onStep)
-        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        var ((xTrain, tTrain), (xTest, tTest)) = data;
-        int trainSize = xTrain.RowCount;
-        options.Validate(trainSize);
         int perEpoch = options.IterationsPerEpoch(trainSize);
-        var rng = options.Seed is int s ? new Random(s) : new Random();
+        var batches = new BatchSampler(trainSize, options.BatchSize, options.Seed);
         var history = new TrainingHistory();
-        var clock = Stopwatch.StartNew();
-        T lr = T.CreateChecked(options.LearningRate);
-        var batchMask = new int[options.BatchSize];
-        // MathNet stores a matrix column by column, so one image's 784 pixels lie train_size numbers apart and
-        // xTrain.SelectRows(batchMask) would gather 78,400 scattered numbers per batch. Stored transposed, one image per
-        // column, each image of the batch is one contiguous read (same numbers, same batch).
-        var imagesByColumn = xTrain.TransposeTiled();          // (784, train_size)
-
         for (int i = 0; i < options.Iterations; i++)
         {
-            for (int k = 0; k < batchMask.Length; k++) batchMask[k] = rng.Next(trainSize);
-            var xBatch = imagesByColumn.SelectColumnsAsRows(batchMask);   // x_train[batch_mask], (batch, 784)
-            var tBatch = tTrain.SelectRows(batchMask);                     // t_train[batch_mask], (batch, 10)
-
-            var grads = gradient(xBatch, tBatch);
-            Sgd.Update(parameters, grads, lr);
-
-            double loss = double.CreateChecked(lossOf(xBatch, tBatch));
+            double loss = step(batches.Next());
             history.TrainLoss.Add(loss);
             CheckDivergence(history.TrainLoss, classes, options.LearningRate);
             onStep?.Invoke(i, loss);
 
             if (i % perEpoch == 0)
             {
-                var result = new EpochResult(history.Epochs.Count, i, accuracy(xTrain, tTrain), accuracy(xTest, tTest), clock.Elapsed);
+                var (train, test) = evaluate();
+                var result = new EpochResult(history.Epochs.Count, i, train, test, clock.Elapsed);
                 history.Epochs.Add(result);
                 onEpoch?.Invoke(result);
             }
         }
         history.Elapsed = clock.Elapsed;
         return history;
+    }
+
+    /// <summary>
+    /// The checks both trainers make before the first step: x has the network's input columns and only finite numbers, t is
+    /// one-hot or labels for the network's classes, and evaluating the whole training set fits in memory.
+    /// </summary>
+    internal static void RequireData<T>(Dataset<T> data, int inputSize, int classes, IReadOnlyDictionary<string, Matrix<T>> parameters)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        const string Where = "Train";
+        foreach (var (split, x, t) in new[] { ("train", data.Train.X, data.Train.T), ("test", data.Test.X, data.Test.T) })
+        {
+            Network.RequireInput(x, inputSize, parameters, Where, $"x_{split}");
+            Shapes.AnswerIndices(t, x, classes, Where, $"t_{split}", $"x_{split}");
+            Shapes.RequireFinite(x, $"x_{split}", Where);
+        }
     }
 
     /// <summary>How many recent steps the divergence check averages.</summary>
@@ -167,5 +178,22 @@ public static class Trainer
         if (mean > limit)
             throw new TrainingDivergedException(i, loss, learningRate,
                 $"the loss averaged {mean:0.00} over the last {DivergenceWindow} steps, worse than guessing (ln {classes} = {Math.Log(classes):0.00})");
+    }
+}
+
+/// <summary>
+/// The minibatch draw (미니배치), numpy's <c>np.random.choice(train_size, batch_size)</c>: <c>batch_size</c> row indices drawn with
+/// replacement from one seeded <see cref="Random"/>. The same seed gives the same batches.
+/// </summary>
+internal sealed class BatchSampler(int trainSize, int batchSize, int? seed)
+{
+    private readonly Random rng = seed is int s ? new Random(s) : new Random();
+    private readonly int[] batchMask = new int[batchSize];
+
+    /// <summary>The next batch. The array is reused: it is overwritten by the next call.</summary>
+    public int[] Next()
+    {
+        for (int k = 0; k < batchMask.Length; k++) batchMask[k] = rng.Next(trainSize);
+        return batchMask;
     }
 }

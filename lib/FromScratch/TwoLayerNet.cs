@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 using static FromScratch.Functions;
 
@@ -9,7 +8,7 @@ namespace FromScratch;
 /// Use <c>float</c> to train and <c>double</c> to check gradients.
 /// </summary>
 /// <typeparam name="T"><c>float</c> or <c>double</c>.</typeparam>
-public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+public sealed class TwoLayerNet<T> : INetwork<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
 {
     /// <summary>The parameter names in the order the tutorial updates them.</summary>
     public static readonly IReadOnlyList<string> ParamNames = ["W1", "b1", "W2", "b2"];
@@ -34,52 +33,29 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
 
     /// <summary>
     /// Weights drawn from N(0, 1) × <paramref name="weightInitStd"/>, biases zero.
-    /// The same <paramref name="seed"/> gives the same parameters, for float and double alike.
+    /// The same <paramref name="seed"/> gives the same parameters, for float and double alike (and for a <see cref="Layers.LayeredNet{T}"/>).
     /// </summary>
     public TwoLayerNet(int inputSize, int hiddenSize, int outputSize, double weightInitStd = 0.01, int? seed = null)
     {
-        Require(inputSize >= 1, $"inputSize must be at least 1; got {inputSize}.", nameof(inputSize));
-        Require(hiddenSize >= 1, $"hiddenSize must be at least 1; got {hiddenSize}.", nameof(hiddenSize));
-        Require(outputSize >= 1, $"outputSize must be at least 1; got {outputSize}.", nameof(outputSize));
-        Require(double.IsFinite(weightInitStd) && weightInitStd > 0, $"weightInitStd must be a finite number greater than 0; got {weightInitStd}.", nameof(weightInitStd));
+        Params = Network.InitialParams<T>(inputSize, [hiddenSize], outputSize, weightInitStd, seed, "TwoLayerNet", nameof(hiddenSize));
         (InputSize, HiddenSize, OutputSize) = (inputSize, hiddenSize, outputSize);
-
-        var rng = seed is int s ? new Random(s) : new Random();
-        var normal = new Normal(0.0, 1.0, rng);
-        var build = Matrix<T>.Build;
-        T std = T.CreateChecked(weightInitStd);
-        // Draw W1 then W2 row by row, as numpy's randn fills a C-order array.
-        Matrix<T> Randn(int rows, int cols)
-        {
-            var m = build.Dense(rows, cols);
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++)
-                    m[r, c] = T.CreateChecked(normal.Sample()) * std;
-            return m;
-        }
-        Params = new Dictionary<string, Matrix<T>>
-        {
-            ["W1"] = Randn(inputSize, hiddenSize),
-            ["b1"] = build.Dense(1, hiddenSize),
-            ["W2"] = Randn(hiddenSize, outputSize),
-            ["b2"] = build.Dense(1, outputSize),
-        };
     }
 
     /// <summary>The forward pass (순전파): class probabilities of shape (batch, output).</summary>
     public Matrix<T> Predict(Matrix<T> x)
     {
         RequireInput(x, nameof(x), "Predict");
-        var (_, y) = Forward(x);
-        return y;
+        return Softmax(Forward(x).a2);
     }
 
     /// <summary>The loss (손실 함수): cross-entropy error of the predictions for <paramref name="x"/> against one-hot <paramref name="t"/>.</summary>
     public T Loss(Matrix<T> x, Matrix<T> t)
     {
         RequireBatch(x, t, "Loss");
-        return CrossEntropyError(Predict(x), t, LossDelta);
+        return LossOfCheckedBatch(x, t);
     }
+
+    private T LossOfCheckedBatch(Matrix<T> x, Matrix<T> t) => CrossEntropyError(Softmax(Forward(x).a2), t, LossDelta);
 
     /// <summary>
     /// The gradient of <see cref="Loss"/> for every parameter by central differences (slow: two forward passes per parameter).
@@ -87,7 +63,7 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
     public Dictionary<string, Matrix<T>> NumericalGradient(Matrix<T> x, Matrix<T> t)
     {
         RequireBatch(x, t, "NumericalGradient");
-        Func<Matrix<T>, T> f = _ => Loss(x, t);  // the loss reads Params, which NumericalGradient perturbs in place
+        Func<Matrix<T>, T> f = _ => LossOfCheckedBatch(x, t);  // the loss reads Params, which NumericalGradient perturbs in place
         var grads = new Dictionary<string, Matrix<T>>();
         foreach (var key in ParamNames)
             grads[key] = Functions.NumericalGradient(f, Params[key]);
@@ -103,7 +79,8 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
         var W2 = Params["W2"];
 
         // forward, keeping z1 for the backward pass
-        var (z1, y) = Forward(x);                                 // z1 (batch, hidden), y (batch, output)
+        var (z1, a2) = Forward(x);                                // z1 (batch, hidden), a2 (batch, output)
+        var y = Softmax(a2);
 
         // backward
         T batchSize = T.CreateChecked(x.RowCount);
@@ -121,42 +98,32 @@ public sealed class TwoLayerNet<T> where T : struct, System.Numerics.IFloatingPo
     }
 
     /// <summary>
-    /// The fraction of rows whose largest prediction is the answer. <paramref name="t"/> is one-hot (batch, output)
-    /// or a single column of labels 0..output−1.
+    /// The fraction of rows whose largest score is the answer (a NaN score is never correct). <paramref name="t"/> is one-hot
+    /// (batch, output) or a single column of labels 0..output−1.
     /// </summary>
     public double Accuracy(Matrix<T> x, Matrix<T> t)
     {
         RequireInput(x, nameof(x), "Accuracy");
         int[] answers = Shapes.AnswerIndices(t, x, OutputSize, "Accuracy");
-        var predicted = Predict(x).ArgMaxRows();  // softmax keeps the order, so argmax of y = argmax of a2
-        int correct = 0;
-        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == answers[i]) correct++;
-        return (double)correct / x.RowCount;
+        return Network.Accuracy(Forward(x).a2, answers);   // softmax keeps the order, so the scores a2 decide
     }
 
-    private (Matrix<T> z1, Matrix<T> y) Forward(Matrix<T> x)
+    /// <summary>The forward pass up to the scores: z1 (batch, hidden) for the backward pass and a2 (batch, output) before the softmax.</summary>
+    private (Matrix<T> z1, Matrix<T> a2) Forward(Matrix<T> x)
     {
         var a1 = x * Params["W1"];                                // (batch, input)·(input, hidden)
         a1.AddRowInPlace(Params["b1"]);                           //   + (1, hidden)
         var z1 = Sigmoid(a1);
         var a2 = z1 * Params["W2"];                               // (batch, hidden)·(hidden, output)
         a2.AddRowInPlace(Params["b2"]);                           //   + (1, output)
-        return (z1, Softmax(a2));
+        return (z1, a2);
     }
 
-    private void RequireInput(Matrix<T> x, string name, string where)
-        => Shapes.RequireColumns(x, InputSize, name, where, "one row per example, inputSize columns");
+    private void RequireInput(Matrix<T> x, string name, string where) => Network.RequireInput(x, InputSize, Params, where, name);
 
     private void RequireBatch(Matrix<T> x, Matrix<T> t, string where)
     {
         RequireInput(x, nameof(x), where);
-        if (t.RowCount != x.RowCount || t.ColumnCount != OutputSize)
-            throw new ArgumentException(
-                $"{where}: t must be one-hot of shape ({x.RowCount}, {OutputSize}) to match x {x.Shape()}; got {t.Shape()}.", nameof(t));
-    }
-
-    private static void Require(bool ok, string message, string name)
-    {
-        if (!ok) throw new ArgumentOutOfRangeException(name, message);
+        Shapes.RequireOneHot(t, x, OutputSize, where);
     }
 }

@@ -7,11 +7,32 @@ namespace FromScratch.Data;
 /// column of labels). Deconstructs as <c>var (x, t) = split;</c>.
 /// </summary>
 /// <remarks>
-/// With <c>flatten: false</c> the rows are the same 784 numbers, to be read as <see cref="ImageShape"/> = (1, 28, 28):
-/// channel, row, column in row-major order; <see cref="Image"/> returns one image as a 28×28 matrix.
+/// <para>With <c>flatten: false</c> the rows are the same 784 numbers, to be read as <see cref="ImageShape"/> = (1, 28, 28):
+/// channel, row, column in row-major order; <see cref="Image"/> returns one image as a 28×28 matrix.</para>
+/// <para><b>The one data-layout decision of the readable path.</b> Training reads <c>x[batch_mask]</c>
+/// (<c>xTrain.SelectRows(batchMask)</c>) ten thousand times. MathNet stores a matrix column by column, so one image is 784
+/// numbers spread over the whole (60000, 784) array. A split therefore marks its <see cref="X"/> and <see cref="T"/>
+/// (<see cref="MatrixExtensions.KeepRowMajorCopy"/>): the first <c>SelectRows</c> keeps a row-major copy, and every minibatch
+/// after that is copied image by image, each in one piece. Same numbers, same batches. Treat a split's matrices as read-only:
+/// to change the data, change a <c>Clone()</c> and build a new split from it.</para>
 /// </remarks>
 public sealed record DataSplit<TValue>(Matrix<TValue> X, Matrix<TValue> T) where TValue : struct, IEquatable<TValue>, IFormattable
 {
+    private readonly Matrix<TValue> x = Marked(X), t = Marked(T);
+
+    /// <summary>The inputs, one example per row.</summary>
+    public Matrix<TValue> X { get => x; init => x = Marked(value); }
+
+    /// <summary>The answers: one-hot rows, or one column of labels.</summary>
+    public Matrix<TValue> T { get => t; init => t = Marked(value); }
+
+    private static Matrix<TValue> Marked(Matrix<TValue> m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        m.KeepRowMajorCopy();
+        return m;
+    }
+
     /// <summary>The raw IDX content: pixels 0..255, row-major, image after image.</summary>
     public required IdxImages RawImages { get; init; }
 

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using FromScratch.Data;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch.Fast;
 
 /// <summary>
-/// <see cref="Trainer.Train{T}(TwoLayerNet{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> on the fast path: the same loop, the same batches (same <see cref="TrainingOptions.Seed"/>
-/// gives the same sequence of <see cref="Random.Next(int)"/> calls), the same history, run on a <see cref="FastTwoLayerNet"/>.
+/// <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> on the fast path:
+/// the very same loop and batch sampler (so the same <see cref="TrainingOptions.Seed"/> gives the same batches), the same checks and
+/// the same history, with each step run on a <see cref="FastTwoLayerNet"/>.
 /// </summary>
 public static class FastTrainer
 {
@@ -19,9 +21,12 @@ public static class FastTrainer
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
     {
         var clock = Stopwatch.StartNew();
-        options.Validate(data.Train.X.RowCount);                       // before the conversion, which takes a moment
-        Shapes.RequireColumns(data.Train.X, net.InputSize, "x", "FastTrainer.Train", "the training images, inputSize columns");
-        Shapes.RequireColumns(data.Test.X, net.InputSize, "x", "FastTrainer.Train", "the test images, inputSize columns");
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate<float>(data.Train.X.RowCount);                // before the conversion, which takes a moment
+        // the readable trainer's checks, except the memory one: the fast path evaluates in row blocks, never a (rows, hidden) matrix
+        Trainer.RequireData(data, net.InputSize, net.OutputSize, parameters: new Dictionary<string, Matrix<float>>());
         var (train, test) = Prepare(data, net.OutputSize);
         return Train(net, train, test, options, onEpoch, onStep, clock);
     }
@@ -51,39 +56,22 @@ public static class FastTrainer
     private static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
         Action<EpochResult>? onEpoch, Action<int, double>? onStep, Stopwatch clock)
     {
-        int trainSize = train.Count;
-        options.Validate(trainSize);
-        int perEpoch = options.IterationsPerEpoch(trainSize);
-        var rng = options.Seed is int s ? new Random(s) : new Random();   // the same draws as Trainer.Train
-        var history = new TrainingHistory();
+        options.Validate<float>(train.Count);
         float lr = (float)options.LearningRate;
-        var batchMask = new int[options.BatchSize];
         var fast = FastTwoLayerNet.From(net);
         try
         {
-            for (int i = 0; i < options.Iterations; i++)
-            {
-                for (int k = 0; k < batchMask.Length; k++) batchMask[k] = rng.Next(trainSize);
-                fast.Step(train, batchMask, lr);
-
-                double loss = fast.Loss(train, batchMask);
-                history.TrainLoss.Add(loss);
-                Trainer.CheckDivergence(history.TrainLoss, net.OutputSize, options.LearningRate);
-                onStep?.Invoke(i, loss);
-
-                if (i % perEpoch == 0)
+            return Trainer.Loop(options, train.Count, net.OutputSize, clock, onEpoch, onStep,
+                step: batchMask =>
                 {
-                    var result = new EpochResult(history.Epochs.Count, i, fast.Accuracy(train), fast.Accuracy(test), clock.Elapsed);
-                    history.Epochs.Add(result);
-                    onEpoch?.Invoke(result);
-                }
-            }
+                    fast.Step(train, batchMask, lr);           // gradient and SGD update in one pass
+                    return fast.Loss(train, batchMask);
+                },
+                evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)));
         }
         finally
         {
             fast.CopyTo(net);
         }
-        history.Elapsed = clock.Elapsed;
-        return history;
     }
 }

@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch.Layers;
@@ -10,7 +9,7 @@ namespace FromScratch.Layers;
 /// </summary>
 /// <remarks>The layers remember their last forward pass, so one network must not be used from two threads at once.</remarks>
 /// <typeparam name="T"><c>float</c> to train, <c>double</c> to check gradients.</typeparam>
-public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+public sealed class LayeredNet<T> : INetwork<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
 {
     private readonly List<(string Name, ILayer<T> Layer)> layers = [];
     private readonly List<Affine<T>> affines = [];
@@ -50,7 +49,7 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     /// <summary>A network with any number of hidden layers, e.g. <c>hiddenSizes: [100, 50]</c> for three affine layers.</summary>
     public LayeredNet(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation = Activation.Sigmoid,
         double weightInitStd = 0.01, int? seed = null)
-        : this(InitialParams(inputSize, hiddenSizes, outputSize, weightInitStd, seed), activation) { }
+        : this(Network.InitialParams<T>(inputSize, hiddenSizes, outputSize, weightInitStd, seed, "LayeredNet", nameof(hiddenSizes)), activation) { }
 
     /// <summary>
     /// A network with He initialization (He et al., 2015), the usual start for ReLU: the weights of each affine layer are
@@ -61,7 +60,7 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     public static LayeredNet<T> WithHeInit(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize,
         Activation activation = Activation.Relu, int? seed = null)
     {
-        var parameters = InitialParams(inputSize, hiddenSizes, outputSize, weightInitStd: 1.0, seed);
+        var parameters = Network.InitialParams<T>(inputSize, hiddenSizes, outputSize, weightInitStd: 1.0, seed, "LayeredNet", nameof(hiddenSizes));
         foreach (var (name, p) in parameters)
             if (name.StartsWith('W')) p.MapInplace(w => w * HeStd(p.RowCount));
         return new LayeredNet<T>(parameters, activation);
@@ -140,8 +139,10 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     public T Loss(Matrix<T> x, Matrix<T> t)
     {
         RequireBatch(x, t, "Loss");
-        return LastLayer.Forward(Forward(x), t);
+        return LossOfCheckedBatch(x, t);
     }
+
+    private T LossOfCheckedBatch(Matrix<T> x, Matrix<T> t) => LastLayer.Forward(Forward(x), t);
 
     private Matrix<T> Forward(Matrix<T> x)
     {
@@ -174,63 +175,26 @@ public sealed class LayeredNet<T> where T : struct, System.Numerics.IFloatingPoi
     public Dictionary<string, Matrix<T>> NumericalGradient(Matrix<T> x, Matrix<T> t)
     {
         RequireBatch(x, t, "NumericalGradient");
-        Func<Matrix<T>, T> f = _ => Loss(x, t);   // reads Params, which the numerical gradient perturbs in place
+        Func<Matrix<T>, T> f = _ => LossOfCheckedBatch(x, t);   // reads Params, which the numerical gradient perturbs in place
         return Params.ToDictionary(p => p.Key, p => Functions.NumericalGradient(f, p.Value));
     }
 
     /// <summary>
-    /// The fraction of rows whose largest score is the answer. <paramref name="t"/> is one-hot (batch, output) or one column of labels.
+    /// The fraction of rows whose largest score is the answer (a NaN score is never correct): the same rule as
+    /// <see cref="TwoLayerNet{T}.Accuracy"/>. <paramref name="t"/> is one-hot (batch, output) or one column of labels.
     /// </summary>
     public double Accuracy(Matrix<T> x, Matrix<T> t)
     {
         RequireInput(x, "Accuracy");
         int[] answers = Shapes.AnswerIndices(t, x, OutputSize, "Accuracy");
-        var predicted = Forward(x).ArgMaxRows();  // softmax keeps the order
-        int correct = 0;
-        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == answers[i]) correct++;
-        return (double)correct / x.RowCount;
+        return Network.Accuracy(Forward(x), answers);
     }
 
-    private static Dictionary<string, Matrix<T>> InitialParams(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, double weightInitStd, int? seed)
-    {
-        ArgumentNullException.ThrowIfNull(hiddenSizes);
-        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), $"inputSize must be at least 1; got {inputSize}.");
-        if (outputSize < 1) throw new ArgumentOutOfRangeException(nameof(outputSize), $"outputSize must be at least 1; got {outputSize}.");
-        foreach (int h in hiddenSizes)
-            if (h < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSizes), $"Every hidden size must be at least 1; got [{string.Join(", ", hiddenSizes)}].");
-        if (!double.IsFinite(weightInitStd) || weightInitStd <= 0)
-            throw new ArgumentOutOfRangeException(nameof(weightInitStd), $"weightInitStd must be a finite number greater than 0; got {weightInitStd}.");
-
-        // The same draws in the same order as TwoLayerNet: W1 row by row, then W2, …
-        var normal = new Normal(0.0, 1.0, seed is int s ? new Random(s) : new Random());
-        T std = T.CreateChecked(weightInitStd);
-        int[] sizes = [inputSize, .. hiddenSizes, outputSize];
-        var weights = new List<Matrix<T>>();
-        for (int i = 0; i + 1 < sizes.Length; i++)
-        {
-            var W = Matrix<T>.Build.Dense(sizes[i], sizes[i + 1]);
-            for (int r = 0; r < W.RowCount; r++)
-                for (int c = 0; c < W.ColumnCount; c++)
-                    W[r, c] = T.CreateChecked(normal.Sample()) * std;
-            weights.Add(W);
-        }
-        var parameters = new Dictionary<string, Matrix<T>>();
-        for (int i = 0; i < weights.Count; i++)
-        {
-            parameters[$"W{i + 1}"] = weights[i];
-            parameters[$"b{i + 1}"] = Matrix<T>.Build.Dense(1, weights[i].ColumnCount);
-        }
-        return parameters;
-    }
-
-    private void RequireInput(Matrix<T> x, string where)
-        => Shapes.RequireColumns(x, InputSize, nameof(x), where, "one row per example, inputSize columns");
+    private void RequireInput(Matrix<T> x, string where) => Network.RequireInput(x, InputSize, Params, where);
 
     private void RequireBatch(Matrix<T> x, Matrix<T> t, string where)
     {
         RequireInput(x, where);
-        if (t.RowCount != x.RowCount || t.ColumnCount != OutputSize)
-            throw new ArgumentException(
-                $"{where}: t must be one-hot of shape ({x.RowCount}, {OutputSize}) to match x {x.Shape()}; got {t.Shape()}.", nameof(t));
+        Shapes.RequireOneHot(t, x, OutputSize, where);
     }
 }

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FromScratch.Data;
+using FromScratch.Fast;
 
-namespace FromScratch.Fast;
+namespace FromScratch;
 
 /// <summary>
 /// One training run of a <see cref="Sweep"/>: the hyperparameter value it tried, the options it trained with, its evaluations
@@ -47,10 +48,11 @@ public sealed record SweepResult<TValue>(string Name, IReadOnlyList<SweepRun<TVa
 }
 
 /// <summary>
-/// Trains one fresh network per value of a hyperparameter (하이퍼파라미터) on the fast path (<see cref="FastTrainer"/>) and keeps
-/// each run's accuracy curve: e.g. the learning rates 0.01, 0.1, 0.5, 1, 5 or the hidden sizes 10, 20, 50, 100.
+/// Trains one fresh network per value of a hyperparameter (하이퍼파라미터) and keeps each run's accuracy curve: e.g. the learning rates 0.01, 0.1, 0.5, 1, 5 or the hidden sizes 10, 20, 50, 100.
 /// Every run uses the same seed (the base options' <see cref="TrainingOptions.Seed"/>, or 0), so its initial weights (where the
 /// shapes agree) and its minibatches are the same: the only difference between two runs is the value swept.
+/// Each run is <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/>
+/// on a <see cref="TwoLayerNet{T}"/>, or the same loop on the fast path (<see cref="FastTrainer"/>, the default).
 /// </summary>
 public static class Sweep
 {
@@ -61,11 +63,12 @@ public static class Sweep
     /// <param name="values">The values to try.</param>
     /// <param name="apply">Sets the value in the options, e.g. <c>(o, lr) =&gt; o with { LearningRate = lr }</c>.</param>
     /// <param name="onRun">Called after each run (e.g. to print it).</param>
+    /// <param name="fast">Train on the fast path (<see cref="FastTrainer"/>); false: the readable <see cref="Trainer"/>.</param>
     /// <example><code>
     /// var lrs = Sweep.Run(data, options, "learning rate", [0.01, 0.1, 0.5, 1, 5], (o, lr) =&gt; o with { LearningRate = lr });
     /// </code></example>
     public static SweepResult<TValue> Run<TValue>(Dataset<float> data, TrainingOptions baseOptions, string name, IEnumerable<TValue> values,
-        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun = null)
+        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun = null, bool fast = true)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(baseOptions);
@@ -75,12 +78,12 @@ public static class Sweep
         if (list.Count == 0) throw new ArgumentException("Sweep: no values to try.", nameof(values));
         var clock = Stopwatch.StartNew();
         int classes = data.ClassNames.Count, inputs = data.Train.X.ColumnCount;
-        var (train, test) = FastTrainer.Prepare(data, classes);
+        var prepared = fast ? FastTrainer.Prepare(data, classes) : default;   // converted once for all runs
         var runs = new List<SweepRun<TValue>>();
         foreach (var value in list)
         {
             var options = apply(baseOptions, value) with { Seed = baseOptions.Seed ?? 0 };
-            options.Validate(train.Count);
+            options.Validate<float>(data.Train.X.RowCount);
             var net = new TwoLayerNet<float>(inputs, options.HiddenSize, classes, options.WeightInitStd, options.Seed);
             var epochs = new List<EpochResult>();
             var losses = new List<double>();
@@ -88,7 +91,8 @@ public static class Sweep
             string? failure = null;
             try
             {
-                FastTrainer.Train(net, train, test, options, epochs.Add, (_, loss) => losses.Add(loss));
+                if (fast) FastTrainer.Train(net, prepared.Train, prepared.Test, options, epochs.Add, (_, loss) => losses.Add(loss));
+                else Trainer.Train(net, data, options, epochs.Add, (_, loss) => losses.Add(loss));
             }
             catch (TrainingDivergedException e)
             {

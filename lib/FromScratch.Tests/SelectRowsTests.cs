@@ -1,0 +1,54 @@
+using FromScratch.Data;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace FromScratch.Tests;
+
+/// <summary>
+/// <c>x[batch_mask]</c>: <see cref="MatrixExtensions.SelectRows"/> gives the same rows whether or not the matrix keeps a row-major
+/// copy (a dataset's x and t do), for every shape and for repeated and out-of-order indices.
+/// </summary>
+public class SelectRowsTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(70, 13)]
+    [InlineData(130, 65)]
+    public void A_marked_matrix_gives_the_same_rows_as_a_plain_one(int rows, int cols)
+    {
+        var rng = new Random(rows * cols);
+        var plain = Matrix<float>.Build.Dense(rows, cols, (_, _) => (float)rng.NextDouble());
+        var marked = plain.Clone();
+        marked.KeepRowMajorCopy();
+        var mask = Enumerable.Range(0, 17).Select(_ => rng.Next(rows)).ToArray();
+        var expected = Matrix<float>.Build.Dense(mask.Length, cols, (i, c) => plain[mask[i], c]);
+        Assert.Equal(expected, plain.SelectRows(mask));
+        Assert.Equal(expected, marked.SelectRows(mask));
+        Assert.Equal(expected, marked.SelectRows(mask));                 // the second call reads the kept copy
+        foreach (var m in new[] { plain, marked })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => m.SelectRows([0, rows]));
+            Assert.StartsWith($"Row index {rows} is outside a matrix of shape ({rows}, {cols}).", ex.Message);
+            Assert.Throws<ArgumentOutOfRangeException>(() => m.SelectRows([-1]));
+        }
+        Assert.Equal((0, cols), (marked.SelectRows([]).RowCount, marked.SelectRows([]).ColumnCount));
+    }
+
+    [Fact]
+    public void A_split_marks_its_images_and_answers_so_minibatches_are_copied_row_by_row()
+    {
+        var pixels = Enumerable.Range(0, 5 * 4).Select(i => (byte)(i * 7)).ToArray();
+        var split = IdxDataset.Split<double>(new IdxImages(5, 2, 2, pixels), [3, 1, 4, 1, 5], normalize: false, flatten: true, oneHotLabel: true);
+        var (x, t) = split;
+        int[] batchMask = [4, 0, 4, 2];
+        var xBatch = x.SelectRows(batchMask);
+        var tBatch = t.SelectRows(batchMask);
+        for (int i = 0; i < batchMask.Length; i++)
+        {
+            for (int c = 0; c < 4; c++) Assert.Equal(pixels[batchMask[i] * 4 + c], xBatch[i, c]);
+            Assert.Equal(1.0, tBatch[i, split.Labels[batchMask[i]]]);
+            Assert.Equal(1.0, tBatch.Row(i).Sum());
+        }
+        var replaced = split with { X = x.Clone() };                      // a new matrix given to a split is marked too
+        Assert.Equal(xBatch, replaced.X.SelectRows(batchMask));
+    }
+}
