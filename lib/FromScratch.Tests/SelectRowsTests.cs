@@ -37,7 +37,7 @@ public class SelectRowsTests
     public void A_split_marks_its_images_and_answers_so_minibatches_are_copied_row_by_row()
     {
         var pixels = Enumerable.Range(0, 5 * 4).Select(i => (byte)(i * 7)).ToArray();
-        var split = IdxDataset.Split<double>(new IdxImages(5, 2, 2, pixels), [3, 1, 4, 1, 5], normalize: false, flatten: true, oneHotLabel: true);
+        var split = Mnist.Split<double>(new IdxImages(5, 2, 2, pixels), [3, 1, 4, 1, 5], normalize: false, flatten: true, oneHotLabel: true);
         var (x, t) = split;
         int[] batchMask = [4, 0, 4, 2];
         var xBatch = x.SelectRows(batchMask);
