@@ -122,6 +122,7 @@ internal static class DrawDigitScript
             el.querySelector(".fs-clear").addEventListener("click", clear);
             el.fromScratchDigit = { predict: function (x) { return Array.from(forward(net, x)); }, preprocess: preprocess, clear: clear, input: function () { return input; } };
             update();
+            el.setAttribute("data-ready", "true");
           }
           window.FromScratchDigit = { attach: attach, forward: forward, preprocess: preprocess, decode: decode };
         })();

@@ -13,7 +13,7 @@ internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : A
 {
     public Type FormatterSourceType { get; } = formatterSourceType;
 
-    public string[] PreferredMimeTypes { get; set; } = ["text/html"];
+    public string[] PreferredMimeTypes { get; set; } = ["text/html", "text/plain"];
 }
 
 /// <summary>Creates the HTML and plain-text formatters of the outputs in this assembly that are not charts.</summary>

@@ -116,16 +116,8 @@ public sealed partial class ComputationalGraphTests(ITestOutputHelper output)
         Assert.True(json.GetProperty("overlaps").GetArrayLength() == 0, "labels overlap: " + json.GetProperty("overlaps"));
         Assert.True(json.GetProperty("outside").GetArrayLength() == 0, "labels or nodes outside the SVG: " + json.GetProperty("outside"));
 
-        var png = Path.Combine(Repo.OutDir, $"graph-{which}.png");
-        Directory.CreateDirectory(Repo.OutDir);
-        var dir = Directory.CreateTempSubdirectory("fromscratch-graph-");
-        try
-        {
-            var file = Path.Combine(dir.FullName, "graph.html");
-            File.WriteAllText(file, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + graph.ToHtml() + "</body></html>");
-            await ChromiumTests.Chromium($"--screenshot={png}", file, graph.Height + 80);
-        }
-        finally { dir.Delete(recursive: true); }
+        var png = await DrawDigitTests.Screenshot("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + graph.ToHtml() + "</body></html>",
+            $"graph-{which}", graph.Height + 80);
         output.WriteLine("screenshot " + png);
     }
 }

@@ -126,10 +126,28 @@ public sealed partial class DrawDigitTests(TrainedMnist mnist, ITestOutputHelper
         Assert.Equal("1", json.GetProperty("one").GetString());
         Assert.Equal("1", json.GetProperty("oneWinner").GetString());
         Assert.Equal("drawn", json.GetProperty("oneState").GetString());
-        Assert.Equal("empty//", json.GetProperty("cleared").GetString());   // Clear empties the pad, the bars and the winner
+        Assert.Equal("empty//null", json.GetProperty("cleared").GetString());   // Clear empties the pad and the prediction; no bar is the winner
         Assert.Equal("0", json.GetProperty("zero").GetString());
         Assert.Equal("0", json.GetProperty("zeroWinner").GetString());
         Assert.StartsWith("the network reads: 0 (", json.GetProperty("zeroText").GetString());
+        output.WriteLine("screenshot " + await Screenshot(html, "draw-digit-0"));
+    }
+
+    /// <summary>The page as a PNG in out/ (to look at), after its scripts ran.</summary>
+    internal static async Task<string> Screenshot(string html, string name, int height = 520)
+    {
+        Directory.CreateDirectory(Repo.OutDir);
+        var png = Path.Combine(Repo.OutDir, name + ".png");
+        var dir = Directory.CreateTempSubdirectory("fromscratch-page-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "page.html");
+            File.WriteAllText(file, html);
+            await ChromiumTests.Chromium($"--screenshot={png}", file, height);
+        }
+        finally { dir.Delete(recursive: true); }
+        Assert.True(new FileInfo(png).Length > 5_000, "screenshot written");
+        return png;
     }
 
     [Fact]
