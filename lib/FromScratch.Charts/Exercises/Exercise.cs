@@ -24,8 +24,10 @@ internal static class Exercise
     /// Runs <paramref name="check"/>, which returns null when the answer is right or a description of what is wrong
     /// (it may throw <see cref="Wrong"/> for the same). Prints and returns the result.
     /// </summary>
-    public static CheckResult Run(string exercise, string rightMessage, Func<string?> check)
+    public static CheckResult Run(string exercise, string rightMessage, Func<string?> check,
+        string notAttempted = "Replace the line `throw new NotImplementedException();` in the cell above with your code, run that cell, then this one.")
     {
+        rightMessage = char.ToUpperInvariant(rightMessage[0]) + rightMessage[1..];
         CheckResult result;
         try
         {
@@ -37,7 +39,7 @@ internal static class Exercise
         catch (NotImplementedException)
         {
             result = new(exercise, false, false,
-                $"· Exercise {exercise}: not attempted yet. Replace the line `throw new NotImplementedException();` in the cell above with your code, run that cell, then this one.");
+                $"· Exercise {exercise}: not attempted yet. {notAttempted}");
         }
         catch (Wrong w)
         {

@@ -33,5 +33,5 @@ public static class GradientExercises
             for (int i = 0; i < 20; i++) x -= learningRate * 2 * x;
             if (Math.Abs(x) > 1) return null;
             return $"with learning rate {F(learningRate)}, 20 steps from x = 1 end at x = {F(x)}: it converges. Each step multiplies x by (1 − 2·lr); find the rates for which that factor's size exceeds 1.";
-        });
+        }, notAttempted: "Replace double.NaN in the cell above with a learning rate, run that cell, then this one.");
 }
