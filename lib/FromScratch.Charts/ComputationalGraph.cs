@@ -137,7 +137,7 @@ public static class ComputationalGraph
             previousValue = s.OutputName;
         }
         nodes.Add(new("t", stages.Count, 0, NodeShape.Value, [$"t {t.Shape()}", "one-hot"]));
-        edges.Add(new("t", stages[^1].Name, null, null));
+        edges.Add(new("t", stages[^1].Name, null, null, Backpropagates: false));   // the answers are data: no gradient
         nodes.Add(new("L", stages.Count + 1, 1, NodeShape.Value, ["L", N(double.CreateChecked(stages[^1].Loss!.Value))]));
         edges.Add(new(stages[^1].Name, "L", "L", $"∂L/∂L {N(double.CreateChecked(gradients[^1][0, 0]))}"));
         return new GraphDiagram(title, nodes, edges, columnWidth: 240, rowHeight: 120);

@@ -20,8 +20,11 @@ public enum NodeShape
 /// <summary>A node at (column, row) of the diagram's grid, with up to three lines of text (the last one red when <paramref name="RedLast"/>).</summary>
 public sealed record GraphNode(string Id, double Column, double Row, NodeShape Shape, IReadOnlyList<string> Lines, bool RedLast = false);
 
-/// <summary>An edge: its forward value (black, above, left → right) and its backward gradient (red, below, right → left).</summary>
-public sealed record GraphEdge(string From, string To, string? Forward, string? Backward);
+/// <summary>
+/// An edge: its forward value (black, above, left → right) and its backward gradient (red, below, right → left).
+/// <paramref name="Backpropagates"/> is false for data that needs no gradient (the labels t): no red line.
+/// </summary>
+public sealed record GraphEdge(string From, string To, string? Forward, string? Backward, bool Backpropagates = true);
 
 /// <summary>
 /// A computational graph (계산 그래프) drawn as plain SVG — no JavaScript, no network — in the book's convention:
@@ -128,8 +131,9 @@ public sealed class GraphDiagram
         svg.Append(CultureInfo.InvariantCulture, $"""<g class="fs-edge" data-from="{Encode(e.From)}" data-to="{Encode(e.To)}">""");
         svg.Append(CultureInfo.InvariantCulture,
             $"""<line class="fs-forward" x1="{x1 + nx * gap:0.#}" y1="{y1 + ny * gap:0.#}" x2="{x2 + nx * gap:0.#}" y2="{y2 + ny * gap:0.#}" stroke="#000" stroke-width="1.5" marker-end="url(#fs-arrow-black)"/>""");
-        svg.Append(CultureInfo.InvariantCulture,
-            $"""<line class="fs-backward" x1="{x2 - nx * gap:0.#}" y1="{y2 - ny * gap:0.#}" x2="{x1 - nx * gap:0.#}" y2="{y1 - ny * gap:0.#}" stroke="#d00" stroke-width="1.5" marker-end="url(#fs-arrow-red)"/>""");
+        if (e.Backpropagates)
+            svg.Append(CultureInfo.InvariantCulture,
+                $"""<line class="fs-backward" x1="{x2 - nx * gap:0.#}" y1="{y2 - ny * gap:0.#}" x2="{x1 - nx * gap:0.#}" y2="{y1 - ny * gap:0.#}" stroke="#d00" stroke-width="1.5" marker-end="url(#fs-arrow-red)"/>""");
         double mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
         AppendEdgeLabel(svg, e.Forward, "fs-forward-label", "#000", mx, my, nx, ny);
         AppendEdgeLabel(svg, e.Backward, "fs-backward-label", "#d00", mx, my, -nx, -ny);

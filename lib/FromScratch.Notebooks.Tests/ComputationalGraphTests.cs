@@ -49,6 +49,10 @@ public sealed partial class ComputationalGraphTests(ITestOutputHelper output)
         // the edge into the softmax carries ∂L/∂a2 = (y − t) / batch
         Assert.Equal("∂L/∂a2 " + MaxAbs((y - t) / 3), graph.Edges.Single(e => e.To == "Softmax").Backward);
         Assert.Equal("∂L/∂L 1", graph.Edges.Single(e => e.To == "L").Backward);
+        Assert.False(graph.Edges.Single(e => e.From == "t").Backpropagates);   // no red line back into the labels
+        var svg = graph.ToSvg();
+        Assert.Equal(graph.Edges.Count, Regex.Matches(svg, "<line class=\"fs-forward\"").Count);
+        Assert.Equal(graph.Edges.Count - 1, Regex.Matches(svg, "<line class=\"fs-backward\"").Count);
 
         var layered = ComputationalGraph.Of(LayeredNet<double>.From(net), x, t);
         Assert.Equal(["x", "Affine1", "W1", "b1", "Sigmoid1", "Affine2", "W2", "b2", "SoftmaxWithLoss", "t", "L"], layered.Nodes.Select(n => n.Id));
@@ -111,7 +115,7 @@ public sealed partial class ComputationalGraphTests(ITestOutputHelper output)
         Assert.Equal(graph.Nodes.Count, json.GetProperty("nodes").GetInt32());
         Assert.Equal(graph.Edges.Count, json.GetProperty("edges").GetInt32());
         Assert.Equal(graph.Edges.Count, json.GetProperty("forward").GetInt32());
-        Assert.Equal(graph.Edges.Count, json.GetProperty("backward").GetInt32());
+        Assert.Equal(graph.Edges.Count(e => e.Backpropagates), json.GetProperty("backward").GetInt32());
         Assert.Equal(0, json.GetProperty("empty").GetInt32());   // every label has a size: the font drew
         Assert.True(json.GetProperty("overlaps").GetArrayLength() == 0, "labels overlap: " + json.GetProperty("overlaps"));
         Assert.True(json.GetProperty("outside").GetArrayLength() == 0, "labels or nodes outside the SVG: " + json.GetProperty("outside"));
