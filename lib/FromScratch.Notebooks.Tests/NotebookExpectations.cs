@@ -112,6 +112,14 @@ public static class NotebookExpectations
                 @"restored network unchanged: test accuracy (0\.\d{4})",
             ],
             Check: LayersCheck),
+        ["08-draw-digit"] = new(
+            Patterns:
+            [
+                @"^MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[89]\d{3}  Test Accuracy : 0\.[89]\d{3}$",
+                @"^Draw a digit — 손글씨 숫자 그리기: a drawing pad for a 784-20-10 network",
+                @"^Fashion-MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[78]\d{3}  Test Accuracy : 0\.[78]\d{3}$",
+                @"^Draw a piece of clothing — Fashion-MNIST: a drawing pad for a 784-20-10 network",
+            ]),
     };
 
     /// <summary>The first match of <paramref name="pattern"/>'s group 1, as a number, must be ≤ <paramref name="max"/>.</summary>
