@@ -232,11 +232,39 @@ public class FastKernelTests
     public void Simd_width_follows_the_runtime_switches()
     {
         bool Off(string name) => Environment.GetEnvironmentVariable(name) == "0";
+        if (Environment.GetEnvironmentVariable(Simd.ForceVariable) is { Length: > 0 } forced)
+        {   // test.sh forces the Vector512 kernels with AVX-512 off: .NET runs them in software
+            Assert.Equal(int.Parse(forced), Simd.Bits);
+            Assert.True(Simd.IsForced);
+            if (Off("DOTNET_EnableAVX512") && Simd.Bits == 512) Assert.False(Simd.IsAccelerated);
+            return;
+        }
+        Assert.False(Simd.IsForced);
         if (Off("DOTNET_EnableAVX2") || Off("DOTNET_EnableHWIntrinsic")) Assert.Equal(128, Simd.Bits);
         else if (Off("DOTNET_EnableAVX512")) Assert.True(Simd.Bits <= 256);
         Assert.Equal(Simd.Bits / 32, Simd.FloatLanes);
         // test.sh states the width it expects from its switches, so a switch the runtime ignores fails here.
         if (Environment.GetEnvironmentVariable("FROMSCRATCH_MAX_SIMD_BITS") is { Length: > 0 } max)
             Assert.True(Simd.Bits <= int.Parse(max), $"Simd.Bits is {Simd.Bits} but test.sh limited the runtime to {max} bits");
+    }
+
+    [Theory]
+    [InlineData(null, 256, 256)]
+    [InlineData("", 128, 128)]
+    [InlineData("512", 256, 512)]
+    [InlineData(" 128 ", 512, 128)]
+    [InlineData("256", 128, 256)]
+    public void Simd_width_can_be_forced_by_the_environment(string? value, int hardware, int expected)
+        => Assert.Equal(expected, Simd.Choose(value, hardware));
+
+    [Theory]
+    [InlineData("1024")]
+    [InlineData("avx512")]
+    [InlineData("5l2")]
+    public void A_bad_forced_simd_width_names_the_variable_and_the_value(string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Simd.Choose(value, 256));
+        Assert.Contains(Simd.ForceVariable, e.Message);
+        Assert.Contains($"'{value}'", e.Message);
     }
 }
