@@ -117,6 +117,27 @@ public class FastParityTests
 public class FastTwoCoreTests
 {
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_chooser_keeps_the_faster_way_after_each_round_of_trials(bool twoFaster)
+    {
+        var chooser = new PairChooser();
+        var seen = new List<bool>();
+        for (int call = 0; call < 2 * PairChooser.Round; call++)
+        {
+            bool two = chooser.UseTwo;
+            seen.Add(two);
+            chooser.Record(two, two == twoFaster ? 100 : 300);
+        }
+        for (int round = 0; round < 2; round++)
+        {
+            var trials = seen.Skip(round * PairChooser.Round).Take(PairChooser.Trials).ToList();
+            Assert.Equal(PairChooser.Trials / 2, trials.Count(t => t));            // both ways measured
+            Assert.All(seen.Skip(round * PairChooser.Round + PairChooser.Trials).Take(PairChooser.Round - PairChooser.Trials), t => Assert.Equal(twoFaster, t));
+        }
+    }
+
+    [Theory]
     [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
     {

@@ -116,6 +116,8 @@ public sealed unsafe class FastTwoLayerNet
     public void Step(SparseSplit data, ReadOnlySpan<int> batch, float learningRate)
     {
         Require(data, batch);
+        bool two = UsePair(batch.Length);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (int* rows = batch)
         {
             switch (Simd.Bits)
@@ -125,6 +127,7 @@ public sealed unsafe class FastTwoLayerNet
                 default: StepCore<Vector128<float>, Lanes128<float>>(data, rows, batch.Length, learningRate); break;
             }
         }
+        if (batch.Length >= PairMinimumBatch) _chooser.Record(two, System.Diagnostics.Stopwatch.GetTimestamp() - started);
     }
 
     /// <summary>The cross-entropy loss of the rows <paramref name="batch"/>, as <see cref="TwoLayerNet{T}.Loss"/>.</summary>
@@ -274,7 +277,9 @@ public sealed unsafe class FastTwoLayerNet
     internal const int PairMinimumBatch = 32;
 
     /// <summary>Whether a batch of <paramref name="batch"/> rows runs on two cores (<see cref="ForceOneCore"/> turns it off, for tests).</summary>
-    private bool UsePair(int batch) => Pair.Available && !ForceOneCore && batch >= PairMinimumBatch;
+    private bool UsePair(int batch) => Pair.Available && !ForceOneCore && batch >= PairMinimumBatch && _chooser.UseTwo;
+
+    private readonly PairChooser _chooser = new();
 
     /// <summary>Runs every step on the calling thread only (the results are the same bit for bit either way).</summary>
     internal bool ForceOneCore { get; set; }

@@ -7,7 +7,8 @@ namespace FromScratch.Fast;
 /// Runs a small piece of work in two halves at once: half 0 on the calling thread, half 1 on one helper thread that
 /// stays awake briefly between calls. A training step of the fast path takes tens of microseconds, too short for a
 /// thread-pool round trip each time; the helper spins for up to <see cref="SpinTime"/> waiting for the next half,
-/// then sleeps until it is asked again.
+/// then sleeps until it is asked again. When the helper has not started half 1 by the time half 0 is done (a busy machine
+/// left it without a core), the caller takes half 1 back and runs it itself: a step never waits for a thread that is not running.
 /// </summary>
 /// <remarks>One pair of halves runs at a time in the whole process; a call made while another runs does both halves itself.</remarks>
 internal static class Pair
@@ -21,7 +22,7 @@ internal static class Pair
     private static readonly object Gate = new();
     private static readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
     private static Action<int>? _work;
-    private static int _generation, _finished, _sleeping;   // written with Interlocked (full fences), read with Volatile
+    private static int _generation, _claimed, _finished, _sleeping;   // written with Interlocked (full fences), read with Volatile
     private static ExceptionDispatchInfo? _failure;
     private static Thread? _helper;
 
@@ -40,8 +41,16 @@ internal static class Pair
             ExceptionDispatchInfo? mine = null;
             try { work(0); }
             catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _finished) != generation) spin.SpinOnce(sleep1Threshold: -1);
+            if (Claim(generation))
+            {   // the helper has not started: half 1 here too
+                try { if (mine is null) work(1); }
+                catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
+            }
+            else
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _finished) != generation) spin.SpinOnce(sleep1Threshold: -1);
+            }
             _work = null;
             (mine ?? _failure)?.Throw();
         }
@@ -50,6 +59,9 @@ internal static class Pair
             Monitor.Exit(Gate);
         }
     }
+
+    /// <summary>Takes half 1 of <paramref name="generation"/>: true for exactly one of the caller and the helper.</summary>
+    private static bool Claim(int generation) => Interlocked.CompareExchange(ref _claimed, generation, generation - 1) == generation - 1;
 
     private static Thread StartHelper()
     {
@@ -75,9 +87,39 @@ internal static class Pair
                 clock.Restart();
             }
             seen = Volatile.Read(ref _generation);
+            if (!Claim(seen)) continue;                              // the caller ran half 1 itself
             try { _work!(1); }
             catch (Exception e) { _failure = ExceptionDispatchInfo.Capture(e); }
             Interlocked.Exchange(ref _finished, seen);
         }
+    }
+}
+
+/// <summary>
+/// Chooses between one core and <see cref="Pair"/> by measuring both, again and again: in every round of
+/// <see cref="Round"/> calls the first <see cref="Trials"/> alternate between the two, and the rest use the faster.
+/// A busy machine (the helper thread often without a core) thus falls back to one core; an idle one uses two.
+/// Both ways compute the same numbers, so the choice changes only the time.
+/// </summary>
+internal sealed class PairChooser
+{
+    public const int Round = 512, Trials = 16;
+    private int _call;
+    private long _one, _two;
+    private bool _useTwo = true;
+
+    /// <summary>Whether the next call should use two cores.</summary>
+    public bool UseTwo => _call % Round < Trials ? (_call & 1) == 1 : _useTwo;
+
+    /// <summary>Records how long the call took (in <see cref="System.Diagnostics.Stopwatch"/> ticks) with the choice it made.</summary>
+    public void Record(bool usedTwo, long ticks)
+    {
+        int inRound = _call % Round;
+        if (inRound < Trials)
+        {
+            if (usedTwo) _two += ticks; else _one += ticks;
+            if (inRound == Trials - 1) { _useTwo = _two < _one; _one = _two = 0; }
+        }
+        _call++;
     }
 }
