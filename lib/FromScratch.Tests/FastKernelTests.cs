@@ -54,6 +54,35 @@ public class FastKernelTests
         }
     }
 
+    /// <summary>The step-sized products alternate between one core and two in their first calls: every call gives the same bits.</summary>
+    [Theory]
+    [InlineData(false, 100, 20, 784)]   // x·W1
+    [InlineData(true, 784, 20, 100)]    // xᵀ·δ₁
+    [InlineData(false, 131, 33, 61)]
+    [InlineData(true, 99, 41, 57)]
+    public void Step_sized_products_are_the_same_on_one_core_and_two(bool ta, int m, int n, int k)
+    {
+        Assert.InRange((long)m * n * k, Gemm.PairThreshold, Gemm.ParallelThreshold - 1);
+        var rng = new Random(m + n + k);
+        int lda = ta ? k : m;
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var expected = NaiveProduct(ta, false, m, n, k, 1, a.Select(v => (double)v).ToArray(), lda, b.Select(v => (double)v).ToArray(), k, 0, new double[m * n]);
+        float[]? first = null;
+        for (int call = 0; call < 2 * PairChooser.Trials; call++)
+        {
+            var c = new float[m * n];
+            Gemm.Multiply(ta, false, m, n, k, 1f, a, lda, b, k, 0f, c);
+            if (first is null)
+            {
+                first = c;
+                for (int i = 0; i < c.Length; i++)
+                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-6 * (1 + k), $"C[{i}] = {c[i]}, expected {expected[i]}");
+            }
+            else Assert.Equal(first, c);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(GemmShapes))]
     public void Gemm_matches_the_naive_product_in_float(bool ta, bool tb, int m, int n, int k)

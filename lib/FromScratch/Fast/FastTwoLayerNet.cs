@@ -253,6 +253,7 @@ public sealed unsafe class FastTwoLayerNet
     /// Softmax over the first <see cref="OutputSize"/> scores of a padded row, in place, as <see cref="Functions.Softmax{T}(Matrix{T})"/>:
     /// exp(a − max a) / Σ; the padding lanes are set to 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Softmax<TV, L>(float* a) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int O = OutputSize, Op = PaddedOutput;
@@ -451,12 +452,13 @@ public sealed unsafe class FastTwoLayerNet
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         const int Block = 1024;
         int n = data.Count, O = OutputSize, correct = 0;
         var x = data.X;
-        Parallel.For(0, (n + Block - 1) / Block, () => 0, (b, _, local) =>
+        Parallel.For(0, (n + Block - 1) / Block, () => 0, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b, _, local) =>
         {
             float* z1 = stackalloc float[PaddedHidden];
             float* a2 = stackalloc float[PaddedOutput];
