@@ -125,6 +125,10 @@ public static class FastNumericalGradient
             return ref _b2[index - _offsets[3]];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV Sigmoid<TV, L>(TV a, TV one) where TV : unmanaged where L : struct, ILanes<double, TV>
+            => L.Divide(one, L.Add(one, L.Exp(L.Subtract(L.Zero, a))));
+
         /// <summary>The cross-entropy loss of the whole batch, as <see cref="TwoLayerNet{T}.Loss"/>.</summary>
         public double Loss() => Simd.Bits switch
         {
@@ -144,12 +148,40 @@ public static class FastNumericalGradient
                 for (int r = 0; r < _batch.Rows; r++)
                 {
                     int s = start[r], e = start[r + 1];
-                    for (int c0 = 0; c0 < Hp; c0 += W)
-                    {   // a1 = x·W1 + b1 over the nonzero x, then z1 = σ(a1) = 1 / (1 + e^(−a1))
-                        TV acc = L.Zero;
-                        for (int q = s; q < e; q++) acc = L.MultiplyAdd(L.Broadcast(vals[q]), L.Load(w1 + cols[q] * Hp + c0), acc);
-                        TV a = L.Add(acc, L.Load(b1 + c0));
-                        L.Store(L.Divide(one, L.Add(one, L.Exp(L.Subtract(L.Zero, a)))), z1 + c0);
+                    // a1 = x·W1 + b1 over the nonzero x, then z1 = σ(a1) = 1 / (1 + e^(−a1)); two vectors of hidden units
+                    // at a time, each summed in two chains (even and odd pixels), so four multiply-adds are in flight
+                    int c0 = 0;
+                    for (; c0 + 2 * W <= Hp; c0 += 2 * W)
+                    {
+                        TV s0 = L.Zero, s1 = L.Zero, t0 = L.Zero, t1 = L.Zero;
+                        int q = s;
+                        for (; q + 2 <= e; q += 2)
+                        {
+                            double* r0 = w1 + cols[q] * Hp + c0, r1 = w1 + cols[q + 1] * Hp + c0;
+                            TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
+                            s0 = L.MultiplyAdd(v0, L.Load(r0), s0); s1 = L.MultiplyAdd(v0, L.Load(r0 + W), s1);
+                            t0 = L.MultiplyAdd(v1, L.Load(r1), t0); t1 = L.MultiplyAdd(v1, L.Load(r1 + W), t1);
+                        }
+                        if (q < e)
+                        {
+                            double* r0 = w1 + cols[q] * Hp + c0;
+                            TV v0 = L.Broadcast(vals[q]);
+                            s0 = L.MultiplyAdd(v0, L.Load(r0), s0); s1 = L.MultiplyAdd(v0, L.Load(r0 + W), s1);
+                        }
+                        L.Store(Sigmoid<TV, L>(L.Add(L.Add(s0, t0), L.Load(b1 + c0)), one), z1 + c0);
+                        L.Store(Sigmoid<TV, L>(L.Add(L.Add(s1, t1), L.Load(b1 + c0 + W)), one), z1 + c0 + W);
+                    }
+                    for (; c0 < Hp; c0 += W)
+                    {
+                        TV s0 = L.Zero, t0 = L.Zero;
+                        int q = s;
+                        for (; q + 2 <= e; q += 2)
+                        {
+                            s0 = L.MultiplyAdd(L.Broadcast(vals[q]), L.Load(w1 + cols[q] * Hp + c0), s0);
+                            t0 = L.MultiplyAdd(L.Broadcast(vals[q + 1]), L.Load(w1 + cols[q + 1] * Hp + c0), t0);
+                        }
+                        if (q < e) s0 = L.MultiplyAdd(L.Broadcast(vals[q]), L.Load(w1 + cols[q] * Hp + c0), s0);
+                        L.Store(Sigmoid<TV, L>(L.Add(L.Add(s0, t0), L.Load(b1 + c0)), one), z1 + c0);
                     }
                     double* yr = y + r * Op;
                     for (int o0 = 0; o0 < Op; o0 += W)
