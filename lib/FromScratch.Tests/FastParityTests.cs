@@ -116,6 +116,29 @@ public class FastParityTests
 [Trait("Category", "Simd")]
 public class FastTwoCoreTests
 {
+    [Fact]
+    public void Pair_runs_each_half_once_also_nested_and_passes_failures_on()
+    {
+        for (int call = 0; call < 200; call++)
+        {
+            var runs = new int[4];
+            Pair.Run(half =>
+            {
+                Interlocked.Increment(ref runs[half]);
+                Pair.Run(inner => Interlocked.Increment(ref runs[2 + inner]));   // nested: both inner halves run here
+            });
+            Assert.Equal([1, 1, 2, 2], runs);
+        }
+        foreach (int failing in new[] { 0, 1 })
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => Pair.Run(half => { if (half == failing) throw new InvalidOperationException($"half {half}"); }));
+            Assert.Equal($"half {failing}", e.Message);
+        }
+        int after = 0;
+        Pair.Run(_ => Interlocked.Increment(ref after));   // still works after a failure
+        Assert.Equal(2, after);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

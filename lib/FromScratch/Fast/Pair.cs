@@ -19,7 +19,7 @@ internal static class Pair
     /// <summary>Whether there is a second core to use.</summary>
     public static bool Available { get; } = Environment.ProcessorCount > 1;
 
-    private static readonly object Gate = new();
+    private static int _busy;                                // 1 while a pair runs (not re-entrant, unlike a lock)
     private static readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
     private static Action<int>? _work;
     private static int _generation, _claimed, _finished, _sleeping;   // written with Interlocked (full fences), read with Volatile
@@ -29,7 +29,7 @@ internal static class Pair
     /// <summary>Runs <c>work(0)</c> here and <c>work(1)</c> on the helper; returns when both are done (rethrows the first failure).</summary>
     public static void Run(Action<int> work)
     {
-        if (!Available || !Monitor.TryEnter(Gate)) { work(0); work(1); return; }
+        if (!Available || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { work(0); work(1); return; }
         try
         {
             _helper ??= StartHelper();
@@ -56,7 +56,7 @@ internal static class Pair
         }
         finally
         {
-            Monitor.Exit(Gate);
+            Volatile.Write(ref _busy, 0);
         }
     }
 
