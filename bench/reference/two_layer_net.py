@@ -7,6 +7,7 @@ replacement, learning rate 0.1, the batch loss recomputed after every update, tr
 
 Usage: /usr/bin/python3 bench/reference/two_layer_net.py --data data/mnist [--iterations 10000] [--seed 42]
                                                          [--numgrad-batch 100] [--skip-numgrad]
+                                                         [--grid 20x100,500x1000 --grid-examples 60000]
 """
 import argparse
 import json
@@ -120,6 +121,28 @@ class TwoLayerNet:
         return grads
 
 
+def train(net, data, batch, iterations, lr):
+    """The tutorial's loop: minibatch, gradient by backprop, SGD, the loss after the update, accuracies every epoch."""
+    x_train, t_train, x_test, t_test = data
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size // batch, 1)
+    train_acc, test_acc, losses = [], [], []
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    for i in range(iterations):
+        batch_mask = np.random.choice(train_size, batch)
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        grad = net.gradient(x_batch, t_batch)
+        for key in ("W1", "b1", "W2", "b2"):
+            net.params[key] -= lr * grad[key]
+        losses.append(float(net.loss(x_batch, t_batch)))
+        if i % iter_per_epoch == 0:
+            train_acc.append(float(net.accuracy(x_train, t_train)))
+            test_acc.append(float(net.accuracy(x_test, t_test)))
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0,
+            "train_acc": train_acc, "test_acc": test_acc, "losses": losses}
+
+
 def blas_info():
     """Which BLAS library numpy's dot product actually loaded (read from /proc/self/maps), and OpenBLAS's kernel if it is one."""
     np.dot(np.ones((64, 64)), np.ones((64, 64)))
@@ -133,6 +156,16 @@ def blas_info():
     except OSError:
         pass
     info = {"libraries": sorted(libs)}
+    try:  # threadpoolctl, when installed, names the BLAS, its version, the core it chose and its threads
+        from threadpoolctl import threadpool_info
+        for pool in threadpool_info():
+            if pool.get("user_api") == "blas":
+                info["threadpoolctl"] = {k: pool.get(k) for k in ("internal_api", "version", "architecture", "num_threads", "filepath")}
+                if pool.get("internal_api") == "openblas" and pool.get("architecture"):
+                    info["openblas_core"] = pool["architecture"]
+                break
+    except ImportError:
+        pass
     for lib in sorted(libs):
         if "openblas" in lib:
             try:
@@ -155,6 +188,8 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--numgrad-batch", type=int, default=100)
     p.add_argument("--skip-numgrad", action="store_true")
+    p.add_argument("--grid", default="", help="hidden x batch cells, e.g. 20x100,500x1000: one run each of --grid-examples examples")
+    p.add_argument("--grid-examples", type=int, default=60000)
     a = p.parse_args()
     np.random.seed(a.seed)
 
@@ -163,23 +198,8 @@ def main():
     load_s = time.perf_counter() - t0
 
     net = TwoLayerNet(784, 20, 10)
-    train_size = x_train.shape[0]
-    iter_per_epoch = max(train_size // a.batch, 1)
-    train_acc, test_acc, losses = [], [], []
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-    for i in range(a.iterations):
-        batch_mask = np.random.choice(train_size, a.batch)
-        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
-        grad = net.gradient(x_batch, t_batch)
-        for key in ("W1", "b1", "W2", "b2"):
-            net.params[key] -= a.lr * grad[key]
-        losses.append(float(net.loss(x_batch, t_batch)))
-        if i % iter_per_epoch == 0:
-            train_acc.append(float(net.accuracy(x_train, t_train)))
-            test_acc.append(float(net.accuracy(x_test, t_test)))
-    train_s = time.perf_counter() - t0
-    train_cpu = time.process_time() - c0
+    r = train(net, (x_train, t_train, x_test, t_test), a.batch, a.iterations, a.lr)
+    train_s, train_cpu, train_acc, test_acc, losses = r["seconds"], r["cpu_seconds"], r["train_acc"], r["test_acc"], r["losses"]
 
     out = {
         "numpy": np.__version__,
@@ -204,6 +224,13 @@ def main():
         out["numgrad_seconds"] = time.perf_counter() - t0
         out["numgrad_cpu_seconds"] = time.process_time() - c0
         out["numgrad_params"] = int(sum(v.size for v in g.values()))
+    if a.grid:
+        out["grid"] = []
+        for cell in a.grid.split(","):
+            hidden, batch = (int(v) for v in cell.split("x"))
+            iterations = max(1, a.grid_examples // batch)
+            r = train(TwoLayerNet(784, hidden, 10), (x_train, t_train, x_test, t_test), batch, iterations, a.lr)
+            out["grid"].append({"hidden": hidden, "batch": batch, "iterations": iterations, "seconds": r["seconds"]})
     print(json.dumps(out))
 
 

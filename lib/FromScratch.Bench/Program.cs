@@ -1,245 +1,283 @@
-// The benchmark of issue #4: the tutorial's training run three ways, side by side, in one invocation.
-//   dotnet run --project lib/FromScratch.Bench -c Release            full run (10,000 iterations; numpy takes minutes here)
-//   dotnet run --project lib/FromScratch.Bench -c Release -- --quick a smoke test (1,201 iterations, numerical gradient on 10 rows)
-// Options: --iterations N  --seed N  --no-numpy  --skip-numgrad  --with-managed (also the readable loop on MathNet's own provider)
-//          --markdown FILE (also write the table there)
+// The benchmark (issue 11): the tutorial's training run on this machine against what a user would pick instead, in one run —
+// numpy on OpenBLAS, PyTorch float32 running the same loop, and the machine's FMA floor — plus a scaling table.
+//   dotnet run --project lib/FromScratch.Bench -c Release              full run
+//   dotnet run --project lib/FromScratch.Bench -c Release -- --quick   smoke test
+//   dotnet run --project lib/FromScratch.Bench -c Release -- --help    options
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using System.Runtime.Intrinsics;
 using System.Text;
-using System.Text.Json;
 using FromScratch;
+using FromScratch.Bench;
 using FromScratch.Data;
 using FromScratch.Fast;
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Providers.LinearAlgebra;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-bool quick = false, numpy = true, numgrad = true, withManaged = false;
-int iterations = 10_000, seed = 42;
-string? markdownPath = null;
-for (int i = 0; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-    switch (args[i])
-    {
-        case "--quick": quick = true; iterations = 1201; break;
-        case "--iterations": iterations = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-        case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-        case "--no-numpy": numpy = false; break;
-        case "--skip-numgrad": numgrad = false; break;
-        case "--with-managed": withManaged = true; break;
-        case "--markdown": markdownPath = Next(); break;
-        default:
-            Console.Error.WriteLine($"Unknown option {args[i]}. Options: --quick --iterations N --seed N --no-numpy --skip-numgrad --with-managed --markdown FILE");
-            return 2;
-    }
-}
-int numgradBatch = quick ? 10 : 100;
+var parsed = BenchOptions.Parse(args);
+if (parsed.Exit is int exit) return exit;
+var o = parsed.Options!;
 
-string repo = FindRepository();
-string dataDir = Path.Combine(repo, "data");
-Console.WriteLine($"FromScratch.Bench — {(quick ? "quick" : "full")} run: 784-20-10, {iterations} iterations, batch 100, lr 0.1, seed {seed}");
-Console.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}");
-Console.WriteLine($"Load average at start: {LoadAverage()}");
-Console.WriteLine($".NET {Environment.Version}; SIMD used: {Simd.Description}; Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "on" : "off")}");
-Console.WriteLine();
+string repo = RepositoryRoot.Require();
+string dataDir = DataDirectory.Resolve();
+int numgradBatch = o.Quick ? 10 : 100;
+Console.WriteLine($"FromScratch.Bench — {(o.Quick ? "quick" : "full")} run: 784-20-10, {o.Iterations} iterations, batch 100, lr 0.1, seed {o.Seed}");
+Console.WriteLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}");
+Console.WriteLine($".NET {Environment.Version}; fast kernels: {Simd.Description}; load average at start {Machine.LoadAverage()}");
 
-var rows = new List<Row>();
+// ---- the FMA floor, first, on an idle process
+var fma = FmaProbe.Measure();
+Console.WriteLine($"FMA probe (float32, Vector{fma.Bits}, {fma.Threads} threads): {fma.GflopsAllCores:0} GFLOP/s on all cores, {fma.GflopsOneCore:0} on one");
 
 // ---- MNIST load: the loader verifies the SHA-256 of the four files each time
 var clock = Stopwatch.StartNew();
 var data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
-double firstLoad = clock.Elapsed.TotalSeconds;
-double load = double.MaxValue;
+double firstLoad = clock.Elapsed.TotalSeconds, load = double.MaxValue;
 for (int k = 0; k < 3; k++)
 {
     clock.Restart();
     data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
     load = Math.Min(load, clock.Elapsed.TotalSeconds);
 }
-double sha = double.MaxValue;
-for (int k = 0; k < 3; k++)
-{
-    clock.Restart();
-    foreach (var f in Mnist.Spec.Files) SHA256.HashData(File.ReadAllBytes(Path.Combine(dataDir, Mnist.Spec.Folder, f.Name)));
-    sha = Math.Min(sha, clock.Elapsed.TotalSeconds);
-}
-Console.WriteLine($"MNIST load: {load:0.000} s (best of 3; first {firstLoad:0.000} s), of which reading + SHA-256 of the 4 files ≈ {sha:0.000} s");
+Console.WriteLine($"MNIST load: {load:0.000} s (best of 3; first {firstLoad:0.000} s)");
 
-var options = new TrainingOptions(Iterations: iterations, Seed: seed);
-double flops = TrainingFlops(iterations, options.IterationsPerEpoch(data.Train.Count), 100, 784, 20, 10, data.Train.Count + data.Test.Count);
-Console.WriteLine($"Dense work of the run: {flops / 1e9:0.0} GFLOP (GFLOP/s below = this / time; the fast path skips zero pixels, so its figure is effective)");
-Console.WriteLine();
+var options = new TrainingOptions(Iterations: o.Iterations, Seed: o.Seed);
+double flops = Work.TrainingFlops(o.Iterations, 100, 20, data.Train.Count, data.Test.Count);
+double floor = fma.FloorSeconds(flops);
+Console.WriteLine($"Dense work of the run: {flops / 1e9:0.0} GFLOP; FMA floor on all cores {floor:0.00} s");
 
-// ---- (c) numpy first, so that it sees a cold, idle machine like the others
+var cells = o.Scaling ? new[] { (20, 100), (100, 100), (500, 100), (20, 1000), (100, 1000), (500, 1000) } : [];
+string gridArgument = PythonReference.Grid(cells);
+string examples = o.ScalingExamples.ToString(CultureInfo.InvariantCulture);
+
+// ---- numpy, then torch: subprocesses, each on a machine the other runs have left idle
 NumpyResult? np = null;
-string numpyNote = "";
-if (numpy) (np, numpyNote) = RunNumpy(repo, dataDir, iterations, seed, numgrad ? numgradBatch : 0);
-else numpyNote = "skipped (--no-numpy)";
+string numpyNote = o.Numpy ? PythonReference.Missing("numpy", "python3-numpy libopenblas0-pthread") ?? "" : "skipped (--no-numpy)";
+if (numpyNote.Length == 0)
+{
+    Console.WriteLine("numpy: running bench/reference/two_layer_net.py …");
+    var args2 = new List<string> { "--data", Path.Combine(dataDir, "mnist"), "--iterations", o.Iterations.ToString(CultureInfo.InvariantCulture), "--seed", o.Seed.ToString(CultureInfo.InvariantCulture) };
+    if (o.Numgrad) args2.AddRange(["--numgrad-batch", numgradBatch.ToString(CultureInfo.InvariantCulture)]); else args2.Add("--skip-numgrad");
+    if (cells.Length > 0) args2.AddRange(["--grid", gridArgument, "--grid-examples", examples]);
+    var (json, error) = PythonReference.Run(repo, "two_layer_net.py", args2);
+    if (json is { } j) { np = PythonReference.ReadNumpy(j); numpyNote = $"numpy {np.Version}, BLAS {np.Libraries}"; }
+    else numpyNote = error;
+    Console.WriteLine(np is null ? $"numpy: {numpyNote}" : $"numpy: {np.TrainSeconds:0.00} s ({np.Blas})");
+}
+TorchResult? torch = null;
+string torchNote = o.Torch ? PythonReference.Missing("torch", "python3-torch") ?? "" : "skipped (--no-torch)";
+if (torchNote.Length == 0)
+{
+    Console.WriteLine("torch: running bench/reference/two_layer_net_torch.py with 1 and 2 threads …");
+    var args3 = new List<string> { "--data", Path.Combine(dataDir, "mnist"), "--iterations", o.Iterations.ToString(CultureInfo.InvariantCulture), "--seed", o.Seed.ToString(CultureInfo.InvariantCulture), "--threads", "1,2" };
+    if (cells.Length > 0) args3.AddRange(["--grid", gridArgument, "--grid-examples", examples]);
+    var (json, error) = PythonReference.Run(repo, "two_layer_net_torch.py", args3);
+    if (json is { } j) torch = PythonReference.ReadTorch(j); else torchNote = error;
+    Console.WriteLine(torch is null ? $"torch: {torchNote}" : $"torch: {string.Join(", ", torch.Runs.Select(r => $"{r.Threads} thread(s) {r.Seconds:0.00} s"))}");
+}
 
-// ---- (b) the fast path (first: it is the one most sensitive to the state the other runs leave behind)
-var fast = Train("fast", (net, d, o) => FastTrainer.Train(net, d, o));
-// ---- (a) the readable loop, exactly as a notebook runs it, with the fast MathNet provider
+// ---- the C# paths
+var fast = Train("fast", (net, d, opt) => FastTrainer.Train(net, d, opt), options);
 FastProvider.Use();
-var readable = Train("readable", (net, d, o) => Trainer.Train(net, d, o));
-// ---- optional: the readable loop on MathNet's default managed provider
+var readable = Train("readable", (net, d, opt) => Trainer.Train(net, d, opt), options);
 (double Seconds, double Cpu, double Test)? managed = null;
-if (withManaged)
+if (o.WithManaged)
 {
     FastProvider.UseManaged();
-    managed = Train("readable, MathNet managed provider", (net, d, o) => Trainer.Train(net, d, o));
+    managed = Train("readable, MathNet managed provider", (net, d, opt) => Trainer.Train(net, d, opt), options);
     FastProvider.Use();
 }
 
-string Ratio(double seconds) => np is null ? "—" : $"{np.TrainSeconds / seconds:0.0}×";
-rows.Add(new("(a) readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, readable.Cpu, flops / readable.Seconds / 1e9, readable.Test, Ratio(readable.Seconds)));
-rows.Add(new("(b) fast path `FastTrainer.Train` (float32, sparse, SIMD)", fast.Seconds, fast.Cpu, flops / fast.Seconds / 1e9, fast.Test, Ratio(fast.Seconds)));
-if (managed is { } m)
-    rows.Add(new("(a′) readable, MathNet's default managed provider", m.Seconds, m.Cpu, flops / m.Seconds / 1e9, m.Test, Ratio(m.Seconds)));
-if (np is not null)
-    rows.Add(new($"(c) numpy {np.Version} reference (float64, {np.Blas})", np.TrainSeconds, np.TrainCpuSeconds, flops / np.TrainSeconds / 1e9, np.TestAccuracy, "1.0×"));
-else
-    rows.Add(new($"(c) numpy reference: {numpyNote}", double.NaN, double.NaN, double.NaN, double.NaN, "—"));
-
 // ---- numerical gradient, float64, all 15,910 parameters
-double? csNumgrad = null, csNumgradCpu = null;
-if (numgrad)
+double? readableNumgrad = null, fastNumgrad = null;
+if (o.Numgrad)
 {
-    var net = new TwoLayerNet<double>(784, 20, 10, 0.01, seed);
+    var net = new TwoLayerNet<double>(784, 20, 10, 0.01, o.Seed);
     var x = Matrix<double>.Build.Dense(numgradBatch, 784, (r, c) => data.Train.X[r, c]);
     var t = Matrix<double>.Build.Dense(numgradBatch, 10, (r, c) => data.Train.T[r, c]);
-    net.NumericalGradient(Matrix<double>.Build.Dense(1, 784, (r, c) => x[r, c]), Matrix<double>.Build.Dense(1, 10, (r, c) => t[r, c])); // warm up
+    FastNumericalGradient.Compute(net, x.SubMatrix(0, 1, 0, 784), t.SubMatrix(0, 1, 0, 10));   // warm up
     clock.Restart();
-    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-    var g = net.NumericalGradient(x, t);
-    csNumgrad = clock.Elapsed.TotalSeconds;
-    csNumgradCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-    int count = g.Values.Sum(v => v.RowCount * v.ColumnCount);
-    Console.WriteLine($"numerical gradient C#: {csNumgrad:0.00} s for {count} parameters, batch {numgradBatch}");
+    FastNumericalGradient.Compute(net, x, t);
+    fastNumgrad = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"numerical gradient, fast: {fastNumgrad:0.00} s");
+    if (!o.Quick || o.WithManaged)
+    {
+        clock.Restart();
+        net.NumericalGradient(x, t);
+        readableNumgrad = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"numerical gradient, readable: {readableNumgrad:0.00} s");
+    }
 }
 
-var table = new StringBuilder();
-table.AppendLine("| Run | Training time (s) | CPU time (s) | GFLOP/s | Final test accuracy | Speed vs numpy |");
-table.AppendLine("|---|---:|---:|---:|---:|---:|");
-foreach (var r in rows)
-    table.AppendLine($"| {r.Name} | {F(r.Seconds, "0.00")} | {F(r.Cpu, "0.00")} | {F(r.Gflops, "0.0")} | {F(r.Test, "0.0000")} | {r.Ratio} |");
-if (numgrad)
+// ---- the scaling table: C# cells
+var csCells = new Dictionary<(int, int), (double Fast, double Readable)>();
+foreach (var (hidden, batch) in cells)
 {
-    string npg = np?.NumgradSeconds is double s ? $"{s:0.00}" : "—";
-    string ratio = np?.NumgradSeconds is double s2 && csNumgrad is double c ? $"{s2 / c:0.0}×" : "—";
-    string npc = np?.NumgradCpuSeconds is double s3 ? $"{s3:0.00}" : "—";
-    table.AppendLine($"| numerical gradient, float64, 15,910 params, batch {numgradBatch}: C# `TwoLayerNet<double>.NumericalGradient` + `FastProvider` | {F(csNumgrad ?? double.NaN, "0.00")} | {F(csNumgradCpu ?? double.NaN, "0.00")} | | | {ratio} |");
-    table.AppendLine($"| numerical gradient, same, numpy | {npg} | {npc} | | | 1.0× |");
+    var cellOptions = new TrainingOptions(Iterations: Math.Max(1, o.ScalingExamples / batch), BatchSize: batch, HiddenSize: hidden, Seed: o.Seed);
+    var f = Time(() => FastTrainer.Train(new TwoLayerNet<float>(784, hidden, 10, 0.01, o.Seed), data, cellOptions));
+    var r = Time(() => Trainer.Train(new TwoLayerNet<float>(784, hidden, 10, 0.01, o.Seed), data, cellOptions));
+    csCells[(hidden, batch)] = (f, r);
+    Console.WriteLine($"scaling {hidden}×{batch}: fast {f:0.000} s, readable {r:0.000} s");
 }
-table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | |");
-if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | |");
+
+// ---- the tables
+string Numpy(double s) => np is null ? "—" : $"{np.TrainSeconds / s:0.0}×";
+string Torch(double s) => torch is null ? "—" : $"{torch.Best.Seconds / s:0.0}×";
+string Floor(double s) => $"{s / floor:0.00}×";
+var table = new StringBuilder();
+table.AppendLine("| Run | Training time (s) | CPU time (s) | GFLOP/s | × FMA floor | Final test accuracy | vs numpy | vs torch |");
+table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+void Row(string name, double s, double cpu, double test)
+    => table.AppendLine($"| {name} | {F(s, "0.00")} | {F(cpu, "0.00")} | {F(flops / s / 1e9, "0.0")} | {Floor(s)} | {F(test, "0.0000")} | {Numpy(s)} | {Torch(s)} |");
+Row("fast path `FastTrainer.Train` (float32, sparse inputs, SIMD)", fast.Seconds, fast.Cpu, fast.Test);
+Row("readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, readable.Cpu, readable.Test);
+if (managed is { } m) Row("readable, MathNet's default managed provider", m.Seconds, m.Cpu, m.Test);
+if (np is not null)
+    Row($"numpy {np.Version} (float64, {np.Blas}){(np.ReferenceBlas ? " — **reference BLAS: an unfair baseline, install libopenblas0-pthread**" : "")}", np.TrainSeconds, np.TrainCpuSeconds, np.TestAccuracy);
+else table.AppendLine($"| numpy: {numpyNote} | — | — | — | — | — | — | — |");
+if (torch is not null)
+    foreach (var (threads, s, cpu) in torch.Runs)
+        Row($"PyTorch {torch.Version} float32, same loop, manual backprop, {threads} thread{(threads > 1 ? "s" : "")}{(threads == torch.Best.Threads ? " (best)" : "")}", s, cpu, threads == torch.Best.Threads ? torch.TestAccuracy : double.NaN);
+else table.AppendLine($"| PyTorch: {torchNote} | — | — | — | — | — | — | — |");
+table.AppendLine($"| FMA floor: {flops / 1e9:0.0} GFLOP at {fma.GflopsAllCores:0} GFLOP/s (Vector{fma.Bits} FMA chains on {fma.Threads} threads) | {floor:0.00} | | {fma.GflopsAllCores:0} | 1.00× | | | |");
+if (o.Numgrad)
+{
+    string Ratio(double? s) => np?.NumgradSeconds is double n && s is double v ? $"{n / v:0.0}×" : "—";
+    table.AppendLine($"| numerical gradient, float64, 15,910 params, batch {numgradBatch}: fast `FastNumericalGradient.Compute` | {F(fastNumgrad ?? double.NaN, "0.00")} | | | | | {Ratio(fastNumgrad)} | |");
+    if (readableNumgrad is not null)
+        table.AppendLine($"| numerical gradient, same: readable `TwoLayerNet<double>.NumericalGradient` + `FastProvider` | {F(readableNumgrad.Value, "0.00")} | | | | | {Ratio(readableNumgrad)} | |");
+    table.AppendLine($"| numerical gradient, same: numpy | {F(np?.NumgradSeconds ?? double.NaN, "0.00")} | | | | | {(np?.NumgradSeconds is null ? "—" : "1.0×")} | |");
+}
+table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | | | |");
+if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | | | |");
+
+var scaling = new StringBuilder();
+if (cells.Length > 0)
+{
+    scaling.AppendLine($"Scaling: seconds for {o.ScalingExamples:N0} training examples per cell (iterations = examples / batch, one evaluation of both splits at iteration 0), 784-hidden-10.");
+    scaling.AppendLine();
+    scaling.AppendLine("| hidden × batch | fast | readable | numpy | torch | FMA floor | fast vs numpy | fast vs torch | readable vs numpy |");
+    scaling.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var (hidden, batch) in cells)
+    {
+        var (f, r) = csCells[(hidden, batch)];
+        double? n = np?.Grid.FirstOrDefault(c => c.Hidden == hidden && c.Batch == batch)?.Seconds;
+        double? t = torch?.Grid.FirstOrDefault(c => c.Hidden == hidden && c.Batch == batch)?.Seconds;
+        int iterations = Math.Max(1, o.ScalingExamples / batch);
+        double cellFloor = fma.FloorSeconds(Work.TrainingFlops(iterations, batch, hidden, data.Train.Count, data.Test.Count));
+        string R(double? a, double b) => a is double v ? $"{v / b:0.0}×" : "—";
+        scaling.AppendLine($"| {hidden} × {batch} | {f:0.000} | {r:0.000} | {F(n ?? double.NaN, "0.000")} | {F(t ?? double.NaN, "0.000")} | {cellFloor:0.000} | {R(n, f)} | {R(t, f)} | {R(n, r)} |");
+    }
+}
+
+var targets = new StringBuilder();
+void Target(string what, bool? met, string measured)
+    => targets.AppendLine($"- {(met is null ? "not measured" : met.Value ? "met" : "NOT met")}: {what} — {measured}");
+Target("fast path ≥ 10× numpy (OpenBLAS)", np is null || np.ReferenceBlas ? null : np.TrainSeconds / fast.Seconds >= 10, np is null ? numpyNote : $"{np.TrainSeconds / fast.Seconds:0.0}×{(np.ReferenceBlas ? " (reference BLAS: not a fair baseline)" : "")}");
+Target("fast path ≥ 6× PyTorch f32 (best of 1 and 2 threads)", torch is null ? null : torch.Best.Seconds / fast.Seconds >= 6, torch is null ? torchNote : $"{torch.Best.Seconds / fast.Seconds:0.0}×");
+Target("fast path within 1.5× of the dense FMA floor", fast.Seconds <= 1.5 * floor, $"{fast.Seconds / floor:0.00}× ({fast.Seconds:0.00} s vs {floor:0.00} s)");
+Target("readable `Trainer.Train` ≥ 3× numpy", np is null || np.ReferenceBlas ? null : np.TrainSeconds / readable.Seconds >= 3, np is null ? numpyNote : $"{np.TrainSeconds / readable.Seconds:0.0}×");
+if (o.Numgrad)
+    Target("numerical gradient ≥ 3× numpy", np?.NumgradSeconds is null || np.ReferenceBlas ? null : np.NumgradSeconds / fastNumgrad >= 3, np?.NumgradSeconds is double ng ? $"{ng / fastNumgrad:0.0}×" : "—");
+Target("MNIST load ≤ 0.2 s", load <= 0.2, $"{load:0.000} s");
 
 Console.WriteLine();
 Console.WriteLine(table);
-if (np is not null) Console.WriteLine($"numpy: {numpyNote}");
-if (markdownPath is not null)
+if (scaling.Length > 0) Console.WriteLine(scaling);
+Console.WriteLine("Targets (issue 11), from this run:");
+Console.WriteLine(targets);
+Console.WriteLine($"numpy: {numpyNote}");
+if (o.Markdown is { } path)
 {
     var md = new StringBuilder();
-    md.AppendLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; SIMD: {Simd.Description}.");
-    md.AppendLine($"Run: {iterations} iterations, seed {seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {LoadAverage()} (1, 5, 15 min).");
-    md.AppendLine();
-    md.Append(table);
-    if (np is not null) md.AppendLine().AppendLine($"numpy: {numpyNote}");
-    File.WriteAllText(markdownPath, md.ToString());
+    md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}.");
+    md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
+    md.AppendLine().Append(table).AppendLine();
+    if (scaling.Length > 0) md.Append(scaling).AppendLine();
+    md.AppendLine("Targets (issue 11), from this run:").AppendLine().Append(targets).AppendLine().AppendLine($"numpy: {numpyNote}");
+    string temporary = path + ".tmp";
+    File.WriteAllText(temporary, md.ToString());
+    File.Move(temporary, path, overwrite: true);
 }
 return 0;
 
-(double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train)
+(double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train, TrainingOptions opt)
 {
-    var net = new TwoLayerNet<float>(784, 20, 10, options.WeightInitStd, seed);
+    var net = new TwoLayerNet<float>(784, 20, 10, opt.WeightInitStd, o.Seed);
     GC.Collect();
     var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-    var history = train(net, data, options);
+    var history = train(net, data, opt);
     double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     var last = history.Epochs[^1];
     Console.WriteLine($"{name}: {history.Elapsed.TotalSeconds:0.00} s; final train {last.TrainAccuracy:0.0000}, test {last.TestAccuracy:0.0000}, loss {history.TrainLoss[^1]:0.0000}");
     return (history.Elapsed.TotalSeconds, cpu, last.TestAccuracy);
 }
 
+static double Time(Func<TrainingHistory> run)
+{
+    GC.Collect();
+    return run().Elapsed.TotalSeconds;
+}
+
 static string F(double v, string format) => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
 
-static double TrainingFlops(int iterations, int perEpoch, int b, int i, int h, int o, int evalRows)
+/// <summary>The dense floating-point work of a training run, for GFLOP/s and the FMA floor.</summary>
+internal static class Work
 {
-    double forward = 2.0 * b * ((double)i * h + (double)h * o);          // x·W1, z1·W2
-    double backward = 2.0 * b * ((double)i * h + 2.0 * h * o);           // xᵀ·δ₁, dy·W2ᵀ, z1ᵀ·dy
-    int evaluations = (iterations - 1) / perEpoch + 1;
-    return iterations * (2 * forward + backward) + evaluations * 2.0 * evalRows * ((double)i * h + (double)h * o);
-}
-
-static (NumpyResult?, string) RunNumpy(string repo, string dataDir, int iterations, int seed, int numgradBatch)
-{
-    const string python = "/usr/bin/python3";
-    if (!File.Exists(python)) return (null, "skipped: /usr/bin/python3 not found");
-    var check = Process.Start(new ProcessStartInfo(python, ["-c", "import numpy"]) { RedirectStandardError = true, UseShellExecute = false })!;
-    check.WaitForExit();
-    if (check.ExitCode != 0) return (null, "skipped: numpy is not installed for /usr/bin/python3 (apt install python3-numpy)");
-    var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    foreach (var a in new[] { Path.Combine(repo, "bench", "reference", "two_layer_net.py"), "--data", Path.Combine(dataDir, "mnist"),
-                              "--iterations", iterations.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture) })
-        psi.ArgumentList.Add(a);
-    if (numgradBatch > 0) { psi.ArgumentList.Add("--numgrad-batch"); psi.ArgumentList.Add(numgradBatch.ToString(CultureInfo.InvariantCulture)); }
-    else psi.ArgumentList.Add("--skip-numgrad");
-    // A fair numpy: no OpenBLAS core/cache overrides from this environment in the child (the parent is untouched).
-    var removed = new List<string>();
-    foreach (var v in new[] { "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE" })
-        if (psi.Environment.Remove(v)) removed.Add(v);
-    Console.WriteLine($"numpy: running {python} bench/reference/two_layer_net.py ({iterations} iterations{(numgradBatch > 0 ? $", numerical gradient on {numgradBatch} rows" : "")}) …");
-    using var p = Process.Start(psi)!;
-    var stderr = p.StandardError.ReadToEndAsync();
-    string stdout = p.StandardOutput.ReadToEnd();
-    p.WaitForExit();
-    if (p.ExitCode != 0) return (null, $"failed (exit {p.ExitCode}): {stderr.Result.Trim()}");
-    var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
-    var blas = json.GetProperty("blas");
-    var libs = blas.GetProperty("libraries").EnumerateArray().Select(e => e.GetString()!).ToList();
-    string kernel = blas.TryGetProperty("openblas_core", out var core) ? $"OpenBLAS core {core.GetString()}" : libs.Any(l => l.Contains("/blas/libblas")) ? "reference BLAS (netlib)" : string.Join(", ", libs.Select(Path.GetFileName));
-    var result = new NumpyResult(
-        json.GetProperty("numpy").GetString()!, kernel,
-        json.GetProperty("train_seconds").GetDouble(), json.GetProperty("train_cpu_seconds").GetDouble(), json.GetProperty("final_test_accuracy").GetDouble(),
-        json.GetProperty("load_seconds").GetDouble(),
-        json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null,
-        json.TryGetProperty("numgrad_cpu_seconds", out var ngc) ? ngc.GetDouble() : null);
-    string note = $"numpy {result.Version}, Python {json.GetProperty("python").GetString()}, BLAS {string.Join(", ", libs)} ({kernel}); "
-        + (removed.Count > 0 ? $"unset in the child: {string.Join(", ", removed)}" : "no OPENBLAS_* overrides were set");
-    Console.WriteLine($"numpy: {result.TrainSeconds:0.00} s, test {result.TestAccuracy:0.0000}" + (result.NumgradSeconds is double s ? $"; numerical gradient {s:0.00} s" : ""));
-    return (result, note);
-}
-
-static string LoadAverage()
-{
-    try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-    catch (IOException) { return "unknown"; }
-}
-
-static string CpuModel()
-{
-    try
+    public static double TrainingFlops(int iterations, int batch, int hidden, int trainRows, int testRows, int inputs = 784, int outputs = 10)
     {
-        foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            if (line.StartsWith("model name", StringComparison.Ordinal)) return line[(line.IndexOf(':') + 1)..].Trim();
+        double forward = 2.0 * batch * ((double)inputs * hidden + (double)hidden * outputs);        // x·W1, z1·W2
+        double backward = 2.0 * batch * ((double)inputs * hidden + 2.0 * hidden * outputs);       // xᵀ·δ₁, dy·W2ᵀ, z1ᵀ·dy
+        int perEpoch = Math.Max(1, trainRows / batch);
+        int evaluations = (iterations - 1) / perEpoch + 1;
+        return iterations * (2 * forward + backward) + evaluations * 2.0 * (trainRows + testRows) * ((double)inputs * hidden + (double)hidden * outputs);
     }
-    catch (IOException) { }
-    catch (UnauthorizedAccessException) { }
-    return RuntimeInformation.ProcessArchitecture.ToString();
 }
 
-static string FindRepository()
+/// <summary>What the machine is: CPU model, SIMD ISA, load.</summary>
+internal static class Machine
 {
-    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        if (File.Exists(Path.Combine(d.FullName, "FromScratch.slnx"))) return d.FullName;
-    for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-        if (File.Exists(Path.Combine(d.FullName, "FromScratch.slnx"))) return d.FullName;
-    throw new InvalidOperationException("Run the benchmark from inside the repository (FromScratch.slnx not found).");
-}
+    public static string LoadAverage()
+    {
+        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
 
-record Row(string Name, double Seconds, double Cpu, double Gflops, double Test, string Ratio);
-record NumpyResult(string Version, string Blas, double TrainSeconds, double TrainCpuSeconds, double TestAccuracy, double LoadSeconds, double? NumgradSeconds, double? NumgradCpuSeconds);
+    public static string Cpu()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal)) return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    /// <summary>The SIMD extensions the CPU reports (/proc/cpuinfo), else what the runtime sees.</summary>
+    public static string Isa()
+    {
+        var parts = new List<string>();
+        try
+        {
+            var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(' ').ToHashSet() ?? [];
+            if (flags.Contains("avx512f")) parts.Add("AVX-512");
+            if (flags.Contains("avx2")) parts.Add("AVX2");
+            if (flags.Contains("fma")) parts.Add("FMA");
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        if (parts.Count == 0)
+        {
+            if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) parts.Add("AVX-512");
+            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) parts.Add("AVX2");
+            if (System.Runtime.Intrinsics.X86.Fma.IsSupported) parts.Add("FMA");
+            if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) parts.Add("AdvSIMD");
+        }
+        return parts.Count == 0 ? "no SIMD extensions reported" : string.Join(" + ", parts);
+    }
+}

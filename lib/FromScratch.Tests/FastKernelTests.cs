@@ -54,6 +54,35 @@ public class FastKernelTests
         }
     }
 
+    /// <summary>The step-sized products alternate between one core and two in their first calls: every call gives the same bits.</summary>
+    [Theory]
+    [InlineData(false, 100, 20, 784)]   // x·W1
+    [InlineData(true, 784, 20, 100)]    // xᵀ·δ₁
+    [InlineData(false, 131, 33, 61)]
+    [InlineData(true, 99, 41, 57)]
+    public void Step_sized_products_are_the_same_on_one_core_and_two(bool ta, int m, int n, int k)
+    {
+        Assert.InRange((long)m * n * k, Gemm.PairThreshold, Gemm.ParallelThreshold - 1);
+        var rng = new Random(m + n + k);
+        int lda = ta ? k : m;
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var expected = NaiveProduct(ta, false, m, n, k, 1, a.Select(v => (double)v).ToArray(), lda, b.Select(v => (double)v).ToArray(), k, 0, new double[m * n]);
+        float[]? first = null;
+        for (int call = 0; call < 2 * PairChooser.Trials; call++)
+        {
+            var c = new float[m * n];
+            Gemm.Multiply(ta, false, m, n, k, 1f, a, lda, b, k, 0f, c);
+            if (first is null)
+            {
+                first = c;
+                for (int i = 0; i < c.Length; i++)
+                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-6 * (1 + k), $"C[{i}] = {c[i]}, expected {expected[i]}");
+            }
+            else Assert.Equal(first, c);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(GemmShapes))]
     public void Gemm_matches_the_naive_product_in_float(bool ta, bool tb, int m, int n, int k)
@@ -217,11 +246,39 @@ public class FastKernelTests
     public void Simd_width_follows_the_runtime_switches()
     {
         bool Off(string name) => Environment.GetEnvironmentVariable(name) == "0";
+        if (Environment.GetEnvironmentVariable(Simd.ForceVariable) is { Length: > 0 } forced)
+        {   // test.sh forces the Vector512 kernels with AVX-512 off: .NET runs them in software
+            Assert.Equal(int.Parse(forced), Simd.Bits);
+            Assert.True(Simd.IsForced);
+            if (Off("DOTNET_EnableAVX512") && Simd.Bits == 512) Assert.False(Simd.IsAccelerated);
+            return;
+        }
+        Assert.False(Simd.IsForced);
         if (Off("DOTNET_EnableAVX2") || Off("DOTNET_EnableHWIntrinsic")) Assert.Equal(128, Simd.Bits);
         else if (Off("DOTNET_EnableAVX512")) Assert.True(Simd.Bits <= 256);
         Assert.Equal(Simd.Bits / 32, Simd.FloatLanes);
         // test.sh states the width it expects from its switches, so a switch the runtime ignores fails here.
         if (Environment.GetEnvironmentVariable("FROMSCRATCH_MAX_SIMD_BITS") is { Length: > 0 } max)
             Assert.True(Simd.Bits <= int.Parse(max), $"Simd.Bits is {Simd.Bits} but test.sh limited the runtime to {max} bits");
+    }
+
+    [Theory]
+    [InlineData(null, 256, 256)]
+    [InlineData("", 128, 128)]
+    [InlineData("512", 256, 512)]
+    [InlineData(" 128 ", 512, 128)]
+    [InlineData("256", 128, 256)]
+    public void Simd_width_can_be_forced_by_the_environment(string? value, int hardware, int expected)
+        => Assert.Equal(expected, Simd.Choose(value, hardware));
+
+    [Theory]
+    [InlineData("1024")]
+    [InlineData("avx512")]
+    [InlineData("5l2")]
+    public void A_bad_forced_simd_width_names_the_variable_and_the_value(string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Simd.Choose(value, 256));
+        Assert.Contains(Simd.ForceVariable, e.Message);
+        Assert.Contains($"'{value}'", e.Message);
     }
 }

@@ -112,6 +112,84 @@ public class FastParityTests
 }
 
 /// <summary>The fast trainer against the readable trainer on real MNIST.</summary>
+/// <summary>The fast step shared out over two cores computes exactly what it computes on one.</summary>
+[Trait("Category", "Simd")]
+public class FastTwoCoreTests
+{
+    [Fact]
+    public void Pair_runs_each_half_once_also_nested_and_passes_failures_on()
+    {
+        for (int call = 0; call < 200; call++)
+        {
+            var runs = new int[4];
+            Pair.Run(half =>
+            {
+                Interlocked.Increment(ref runs[half]);
+                Pair.Run(inner => Interlocked.Increment(ref runs[2 + inner]));   // nested: both inner halves run here
+            });
+            Assert.Equal([1, 1, 2, 2], runs);
+        }
+        foreach (int failing in new[] { 0, 1 })
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => Pair.Run(half => { if (half == failing) throw new InvalidOperationException($"half {half}"); }));
+            Assert.Equal($"half {failing}", e.Message);
+        }
+        int after = 0;
+        Pair.Run(_ => Interlocked.Increment(ref after));   // still works after a failure
+        Assert.Equal(2, after);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_chooser_keeps_the_faster_way_after_each_round_of_trials(bool twoFaster)
+    {
+        var chooser = new PairChooser();
+        var seen = new List<bool>();
+        for (int call = 0; call < 2 * PairChooser.Round; call++)
+        {
+            bool two = chooser.UseTwo;
+            seen.Add(two);
+            chooser.Record(two, two == twoFaster ? 100 : 300);
+        }
+        for (int round = 0; round < 2; round++)
+        {
+            var trials = seen.Skip(round * PairChooser.Round).Take(PairChooser.Trials).ToList();
+            Assert.Equal(PairChooser.Trials / 2, trials.Count(t => t));            // both ways measured
+            Assert.All(seen.Skip(round * PairChooser.Round + PairChooser.Trials).Take(PairChooser.Round - PairChooser.Trials), t => Assert.Equal(twoFaster, t));
+        }
+    }
+
+    [Theory]
+    [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)]
+    public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Random(hidden * 7 + batch);
+        var x = Matrix<float>.Build.Dense(300, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(300, classes);
+        for (int r = 0; r < 300; r++) t[r, rng.Next(classes)] = 1;
+        var split = SparseSplit.From(x, t, classes);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
+        var one = FastTwoLayerNet.From(readable);
+        one.ForceOneCore = true;
+        var two = FastTwoLayerNet.From(readable);
+        for (int step = 0; step < 5; step++)
+        {
+            var rows = Enumerable.Range(0, batch).Select(_ => rng.Next(300)).ToArray();
+            one.Step(split, rows, 0.5f);
+            two.Step(split, rows, 0.5f);
+            Assert.Equal(one.Loss(split, rows), two.Loss(split, rows));
+        }
+        var a = new TwoLayerNet<float>(inputs, hidden, classes, seed: 0);
+        var b = new TwoLayerNet<float>(inputs, hidden, classes, seed: 0);
+        one.CopyTo(a);
+        two.CopyTo(b);
+        foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(a.Params[key], b.Params[key]);
+        Assert.NotEqual(readable.Params["W1"], a.Params["W1"]);   // the steps did change W1
+    }
+}
+
 [Trait("Category", "Simd")]
 [Collection("MNIST")]
 public class FastTrainerParityTests(MnistFixture mnist)
@@ -159,5 +237,81 @@ public class FastTrainerParityTests(MnistFixture mnist)
         for (int i = 0; i < rows.Length; i++)
             for (int o = 0; o < 10; o++)
                 Assert.True(Math.Abs(y[i, o] - yFast[i * 10 + o]) <= 1e-5, $"y[{i}, {o}]: readable {y[i, o]}, fast {yFast[i * 10 + o]}");
+    }
+}
+
+/// <summary><see cref="FastNumericalGradient"/> gives what the readable <see cref="TwoLayerNet{T}.NumericalGradient"/> gives.</summary>
+[Trait("Category", "Simd")]
+[Collection("MNIST")]
+public class FastNumericalGradientTests(MnistFixture mnist)
+{
+    private static void AssertSameGradient(Dictionary<string, Matrix<double>> expected, Dictionary<string, Matrix<double>> actual, double tolerance)
+    {
+        Assert.Equal(TwoLayerNet<double>.ParamNames, actual.Keys);
+        foreach (var key in TwoLayerNet<double>.ParamNames)
+        {
+            var e = expected[key]; var a = actual[key];
+            Assert.Equal((e.RowCount, e.ColumnCount), (a.RowCount, a.ColumnCount));
+            double worst = 0;
+            for (int i = 0; i < e.RowCount; i++)
+                for (int j = 0; j < e.ColumnCount; j++)
+                    worst = Math.Max(worst, Math.Abs(e[i, j] - a[i, j]));
+            Assert.True(worst <= tolerance, $"{key}: max |readable − fast| = {worst:E2} > {tolerance:E0}");
+            Assert.True(a.Enumerate().Any(v => v != 0), $"{key}: the gradient is all zeros");
+        }
+    }
+
+    [Theory]
+    [InlineData(30, 7, 10, 5)]
+    [InlineData(30, 20, 10, 1)]
+    [InlineData(17, 9, 3, 4)]
+    [InlineData(40, 33, 11, 6)]
+    public void Equals_the_readable_numerical_gradient(int inputs, int hidden, int classes, int batch)
+    {
+        var rng = new Random(inputs * 1000 + hidden);
+        var x = Matrix<double>.Build.Dense(batch, inputs, (_, _) => rng.NextDouble() < 0.6 ? 0 : rng.NextDouble());
+        var t = Matrix<double>.Build.Dense(batch, classes);
+        for (int r = 0; r < batch; r++) t[r, rng.Next(classes)] = 1;
+        var net = new TwoLayerNet<double>(inputs, hidden, classes, weightInitStd: 0.5, seed: hidden);
+        var before = net.Params.ToDictionary(p => p.Key, p => p.Value.Clone());
+
+        var fast = FastNumericalGradient.Compute(net, x, t);
+
+        foreach (var (key, m) in before) Assert.Equal(m, net.Params[key]);   // the network is left as it was
+        AssertSameGradient(net.NumericalGradient(x, t), fast, 1e-9);
+    }
+
+    [Fact]
+    public void Equals_the_readable_one_with_soft_answers_and_no_delta()
+    {
+        var rng = new Random(4);
+        var x = Matrix<double>.Build.Dense(3, 12, (_, _) => rng.NextDouble() - 0.5);
+        var t = Matrix<double>.Build.Dense(3, 4, (_, _) => 0.25);
+        var net = new TwoLayerNet<double>(12, 5, 4, weightInitStd: 1.0, seed: 2) { LossDelta = 0 };
+        AssertSameGradient(net.NumericalGradient(x, t), FastNumericalGradient.Compute(net, x, t), 1e-9);
+    }
+
+    [Fact]
+    public void Equals_the_readable_one_for_the_tutorial_network_on_MNIST()
+    {
+        var rows = new[] { 0, 1, 2 };
+        var (xTrain, tTrain) = mnist.Data.Train;
+        var x = Matrix<double>.Build.Dense(rows.Length, 784, (r, c) => xTrain[rows[r], c]);
+        var t = Matrix<double>.Build.Dense(rows.Length, 10, (r, c) => tTrain[rows[r], c]);
+        var net = new TwoLayerNet<double>(784, 20, 10, seed: 42);
+        var fast = FastNumericalGradient.Compute(net, x, t);
+        AssertSameGradient(net.NumericalGradient(x, t), fast, 1e-9);
+        // and it is the gradient: backprop agrees to the δ inside the log (see the README's note on the gradient check)
+        AssertSameGradient(net.Gradient(x, t), fast, 1e-6);
+    }
+
+    [Fact]
+    public void Refuses_answers_of_the_wrong_shape_naming_both_shapes()
+    {
+        var net = new TwoLayerNet<double>(6, 3, 4, seed: 1);
+        var e = Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, Matrix<double>.Build.Dense(2, 6), Matrix<double>.Build.Dense(2, 5)));
+        Assert.Contains("(2, 5)", e.Message);
+        Assert.Contains("(2, 4)", e.Message);
+        Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, Matrix<double>.Build.Dense(2, 7), Matrix<double>.Build.Dense(2, 4)));
     }
 }

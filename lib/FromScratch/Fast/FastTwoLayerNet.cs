@@ -43,7 +43,7 @@ public sealed unsafe class FastTwoLayerNet
     private readonly AlignedFloats _w2;   // (hidden, Op) row-major
     private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
     private readonly AlignedFloats _b2;   // (Op)
-    private readonly AlignedFloats _dW2, _db1, _db2, _da1;
+    private readonly AlignedFloats _dW2, _db1, _db2, _sd1;   // _sd1: −η·δ₁ of the current row
     private AlignedFloats _z1 = new(0), _y = new(0);   // per batch: (batch, Hp), (batch, Op)
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
@@ -63,7 +63,7 @@ public sealed unsafe class FastTwoLayerNet
         _dW2 = new(hiddenSize * PaddedOutput);
         _db1 = new(PaddedHidden);
         _db2 = new(PaddedOutput);
-        _da1 = new(PaddedHidden);
+        _sd1 = new(PaddedHidden);
     }
 
     /// <summary>A fast copy of <paramref name="net"/>'s parameters (and its <see cref="TwoLayerNet{T}.LossDelta"/>).</summary>
@@ -116,6 +116,8 @@ public sealed unsafe class FastTwoLayerNet
     public void Step(SparseSplit data, ReadOnlySpan<int> batch, float learningRate)
     {
         Require(data, batch);
+        bool two = UsePair(batch.Length);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (int* rows = batch)
         {
             switch (Simd.Bits)
@@ -125,6 +127,7 @@ public sealed unsafe class FastTwoLayerNet
                 default: StepCore<Vector128<float>, Lanes128<float>>(data, rows, batch.Length, learningRate); break;
             }
         }
+        if (batch.Length >= PairMinimumBatch) _chooser.Record(two, System.Diagnostics.Stopwatch.GetTimestamp() - started);
     }
 
     /// <summary>The cross-entropy loss of the rows <paramref name="batch"/>, as <see cref="TwoLayerNet{T}.Loss"/>.</summary>
@@ -250,6 +253,7 @@ public sealed unsafe class FastTwoLayerNet
     /// Softmax over the first <see cref="OutputSize"/> scores of a padded row, in place, as <see cref="Functions.Softmax{T}(Matrix{T})"/>:
     /// exp(a − max a) / Σ; the padding lanes are set to 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Softmax<TV, L>(float* a) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int O = OutputSize, Op = PaddedOutput;
@@ -270,22 +274,63 @@ public sealed unsafe class FastTwoLayerNet
         if (_y.Length < batch * PaddedOutput) _y = new(batch * PaddedOutput);
     }
 
-    /// <summary>z1 and y = softmax(a2) for each batch row into the batch buffers.</summary>
-    private void ForwardBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
+    /// <summary>Batches at least this large are shared out over two cores (<see cref="Pair"/>).</summary>
+    internal const int PairMinimumBatch = 32;
+
+    /// <summary>Whether a batch of <paramref name="batch"/> rows runs on two cores (<see cref="ForceOneCore"/> turns it off, for tests).</summary>
+    private bool UsePair(int batch) => Pair.Available && !ForceOneCore && batch >= PairMinimumBatch && _chooser.UseTwo;
+
+    private readonly PairChooser _chooser = new();
+
+    /// <summary>Runs every step on the calling thread only (the results are the same bit for bit either way).</summary>
+    internal bool ForceOneCore { get; set; }
+
+    // The arguments of the current batch, read by both halves, and the halves themselves (created once: no allocation per step).
+    private SparseRows? _x;
+    private int[]? _labels;
+    private nint _rows;
+    private int _batch;
+    private float _lr;
+    private Action<int>? _forwardHalf, _backwardHalf;
+
+    /// <summary>
+    /// z1 and y = softmax(a2) for each batch row into the batch buffers; with <paramref name="labels"/>, y is then replaced by
+    /// dy = (y − t) / batch. Rows are shared out over two cores (each row is computed the same way on either).
+    /// </summary>
+    private void ForwardBatch<TV, L>(SparseRows x, int* rows, int batch, int[]? labels = null) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         EnsureBatch(batch);
+        if (!UsePair(batch)) { ForwardRows<TV, L>(x, rows, 0, batch, batch, labels); return; }
+        (_x, _rows, _batch, _labels) = (x, (nint)rows, batch, labels);
+        Pair.Run(_forwardHalf ??= part =>
+        {
+            int half = _batch / 2;
+            ForwardRows<TV, L>(_x!, (int*)_rows, part == 0 ? 0 : half, part == 0 ? half : _batch, _batch, _labels);
+        });
+        (_x, _labels) = (null, null);
+    }
+
+    /// <summary>Rows <paramref name="i0"/>..<paramref name="i1"/> of the batch: forward, softmax, and dy when labels are given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardRows<TV, L>(SparseRows x, int* rows, int i0, int i1, int batch, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int O = OutputSize;
+        float batchSize = batch;
         fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             // the batch rows are random: ask for the row offsets first, then for each row's data two rows ahead
-            if (Sse.IsSupported) for (int i = 0; i < batch; i++) Sse.Prefetch0(start + rows[i]);
-            for (int i = 0; i < Math.Min(2, batch); i++) Prefetch(start, cols, vals, rows[i]);
-            for (int i = 0; i < batch; i++)
+            if (Sse.IsSupported) for (int i = i0; i < i1; i++) Sse.Prefetch0(start + rows[i]);
+            for (int i = i0; i < Math.Min(i0 + 2, i1); i++) Prefetch(start, cols, vals, rows[i]);
+            for (int i = i0; i < i1; i++)
             {
                 int r = rows[i], s = start[r];
-                if (i + 2 < batch) Prefetch(start, cols, vals, rows[i + 2]);
+                if (i + 2 < i1) Prefetch(start, cols, vals, rows[i + 2]);
                 float* y = _y.P + i * PaddedOutput;
                 ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, _z1.P + i * PaddedHidden, y);
                 Softmax<TV, L>(y);
+                if (labels is null) continue;
+                int label = labels[r];                     // dy = (y − t) / batch   (padding lanes stay 0)
+                for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
             }
         }
     }
@@ -303,30 +348,58 @@ public sealed unsafe class FastTwoLayerNet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        ForwardBatch<TV, L>(data.X, rows, batch);
-        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
-        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P, da1 = _da1.P, w2t = _w2t.P, w1 = _w1.P;
+        ForwardBatch<TV, L>(data.X, rows, batch, data.Labels);   // z1, and dy in place of y
+        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
         _dW2.Clear(); _db1.Clear(); _db2.Clear();
-        float batchSize = batch;
+        if (UsePair(batch) && vectors > 1)
+        {   // each core owns half of the hidden units' vectors: its columns of W1, b1 and δ₁ and its rows of dW2
+            (_x, _rows, _batch, _lr) = (data.X, (nint)rows, batch, lr);
+            Pair.Run(_backwardHalf ??= part =>
+            {
+                int split = (Hp / L.Count + 1) / 2;
+                if (part == 0) BackwardColumns<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, split, db2: true);
+                else BackwardColumns<TV, L>(_x!, (int*)_rows, _batch, _lr, split, Hp / L.Count, db2: false);
+            });
+            _x = null;
+        }
+        else BackwardColumns<TV, L>(data.X, rows, batch, lr, 0, vectors, db2: true);
+        // W2, b2, b1 ← − η·gradient
+        TV lrV = L.Broadcast(lr);
+        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
+        for (int k = 0; k < H * Op; k += W) L.Store(L.Subtract(L.Load(_w2.P + k), L.Multiply(L.Load(dW2 + k), lrV)), _w2.P + k);
+        for (int k = 0; k < Op; k += W) L.Store(L.Subtract(L.Load(_b2.P + k), L.Multiply(L.Load(db2 + k), lrV)), _b2.P + k);
+        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + k), lrV)), _b1.P + k);
+        RefreshW2T();
+    }
+
+    /// <summary>
+    /// The backward pass for the hidden vectors <paramref name="v0"/>..<paramref name="v1"/> (of <see cref="PaddedHidden"/> / width):
+    /// δ₁ and db1 of those columns, dW2 += z1ᵀ·dy for those hidden units, db2 += dy when <paramref name="db2"/>, and
+    /// W1 −= η·xᵀ·δ₁ on those columns, one nonzero pixel at a time. Rows in batch order, so the sums are the same on one core or two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BackwardColumns<TV, L>(SparseRows x, int* rows, int batch, float lr, int v0, int v1, bool db2)
+        where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        int c0s = v0 * W, c1s = v1 * W, h0 = Math.Min(c0s, H), h1 = Math.Min(c1s, H);
+        float* dW2 = _dW2.P, db1 = _db1.P, db2p = _db2.P, sd1 = _sd1.P, w2t = _w2t.P, w1 = _w1.P;
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
-        fixed (int* start = data.X.RowStart) fixed (ushort* cols = data.X.Columns) fixed (float* vals = data.X.Values) fixed (int* labels = data.Labels)
+        fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i];
                 float* dy = _y.P + i * Op, z1 = _z1.P + i * Hp;
-                // dy = (y − t) / batch   (padding lanes stay 0)
-                int label = labels[r];
-                for (int o = 0; o < O; o++) dy[o] = (dy[o] - (o == label ? 1f : 0f)) / batchSize;
                 for (int o0 = 0; o0 < Op; o0 += W)
                 {
                     TV d = L.Load(dy + o0);
-                    L.Store(L.Add(L.Load(db2 + o0), d), db2 + o0);                       // db2 += dy
-                    for (int h = 0; h < H; h++)                                           // dW2 += z1ᵀ·dy
+                    if (db2) L.Store(L.Add(L.Load(db2p + o0), d), db2p + o0);               // db2 += dy
+                    for (int h = h0; h < h1; h++)                                           // dW2 += z1ᵀ·dy
                         L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
                 }
                 // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
-                for (int c0 = 0; c0 < Hp; c0 += W)
+                for (int c0 = c0s; c0 < c1s; c0 += W)
                 {
                     TV s = L.Zero, t = L.Zero;
                     int o = 0;
@@ -338,48 +411,54 @@ public sealed unsafe class FastTwoLayerNet
                     if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
                     TV z = L.Load(z1 + c0);
                     TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
-                    L.Store(d, da1 + c0);
-                    L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);                       // db1 += δ₁
+                    L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);                         // db1 += δ₁
+                    L.Store(L.Multiply(minusLr, d), sd1 + c0);                             // −η·δ₁
                 }
-                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += (−η·xⱼ)·δ₁
-                int s0 = start[r], s1 = start[r + 1];
-                if (Hp == 2 * W)
-                {   // the tutorial's case with 512-bit vectors (20 → 32): δ₁·(−η) stays in two registers
-                    TV d0 = L.Multiply(minusLr, L.Load(da1)), d1 = L.Multiply(minusLr, L.Load(da1 + W));
-                    for (int q = s0; q < s1; q++)
+                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁)
+                int q0 = start[r], q1 = start[r + 1];
+                if (c1s - c0s == W)
+                {   // one vector of columns (each half of 20 → 32 with 512-bit vectors): −η·δ₁ stays in a register
+                    TV d0 = L.Load(sd1 + c0s);
+                    float* w = w1 + c0s;
+                    for (int q = q0; q < q1; q++)
                     {
-                        float* w = w1 + cols[q] * Hp;
+                        float* row = w + cols[q] * Hp;
+                        L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(row)), row);
+                    }
+                }
+                else if (c1s - c0s == 2 * W)
+                {
+                    TV d0 = L.Load(sd1 + c0s), d1 = L.Load(sd1 + c0s + W);
+                    float* w = w1 + c0s;
+                    for (int q = q0; q < q1; q++)
+                    {
+                        float* row = w + cols[q] * Hp;
                         TV v = L.Broadcast(vals[q]);
-                        L.Store(L.MultiplyAdd(v, d0, L.Load(w)), w);
-                        L.Store(L.MultiplyAdd(v, d1, L.Load(w + W)), w + W);
+                        L.Store(L.MultiplyAdd(v, d0, L.Load(row)), row);
+                        L.Store(L.MultiplyAdd(v, d1, L.Load(row + W)), row + W);
                     }
                 }
                 else
                 {
-                    for (int q = s0; q < s1; q++)
+                    for (int q = q0; q < q1; q++)
                     {
-                        float* w = w1 + cols[q] * Hp;
+                        float* row = w1 + cols[q] * Hp;
                         TV v = L.Broadcast(vals[q]);
-                        for (int c0 = 0; c0 < Hp; c0 += W)
-                            L.Store(L.MultiplyAdd(v, L.Multiply(minusLr, L.Load(da1 + c0)), L.Load(w + c0)), w + c0);
+                        for (int c0 = c0s; c0 < c1s; c0 += W)
+                            L.Store(L.MultiplyAdd(v, L.Load(sd1 + c0), L.Load(row + c0)), row + c0);
                     }
                 }
             }
         }
-        // W2, b2, b1 ← − η·gradient
-        TV lrV = L.Broadcast(lr);
-        for (int k = 0; k < H * Op; k += W) L.Store(L.Subtract(L.Load(_w2.P + k), L.Multiply(L.Load(dW2 + k), lrV)), _w2.P + k);
-        for (int k = 0; k < Op; k += W) L.Store(L.Subtract(L.Load(_b2.P + k), L.Multiply(L.Load(db2 + k), lrV)), _b2.P + k);
-        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + k), lrV)), _b1.P + k);
-        RefreshW2T();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         const int Block = 1024;
         int n = data.Count, O = OutputSize, correct = 0;
         var x = data.X;
-        Parallel.For(0, (n + Block - 1) / Block, () => 0, (b, _, local) =>
+        Parallel.For(0, (n + Block - 1) / Block, () => 0, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b, _, local) =>
         {
             float* z1 = stackalloc float[PaddedHidden];
             float* a2 = stackalloc float[PaddedOutput];

@@ -83,6 +83,7 @@ public static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static void Run<T, TV, L>(bool transA, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
@@ -102,14 +103,44 @@ public static unsafe class Gemm
                 else NN<T, TV, L>(i0, i1, n, k, alpha, (T*)pa, lda, (T*)pb, ldb, beta, (T*)pc, m);
             });
         }
+        else if (work >= PairThreshold && m >= 2 * block && Pair.Available)
+        {
+            // a product of one training step (e.g. (100, 784)·(784, 20)): too short for the thread pool; two halves of
+            // the rows of C on two cores when that measures faster for this shape (split at a whole kernel block, so
+            // every element of C is computed exactly as on one core)
+            var chooser = Choosers.GetOrAdd((transA, m, n, k, typeof(T) == typeof(double)), _ => new PairChooser());
+            bool two = chooser.UseTwo;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (two)
+            {
+                int half = Math.Min(m, Simd.RoundUp((m + 1) / 2, block));
+                nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+                Pair.Run(part =>
+                {
+                    int i0 = part == 0 ? 0 : half, i1 = part == 0 ? half : m;
+                    if (i0 >= i1) return;
+                    if (transA) TN<T, TV, L>(i0, i1, n, k, alpha, (T*)pa, lda, (T*)pb, ldb, beta, (T*)pc, m);
+                    else NN<T, TV, L>(i0, i1, n, k, alpha, (T*)pa, lda, (T*)pb, ldb, beta, (T*)pc, m);
+                });
+            }
+            else if (transA) TN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
+            else NN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
+            chooser.Record(two, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        }
         else if (transA) TN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
         else NN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
     }
+
+    /// <summary>Products with at least this many multiply-adds (and below <see cref="ParallelThreshold"/>) may run in two halves on two cores.</summary>
+    public const long PairThreshold = 1L << 17;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool, int, int, int, bool), PairChooser> Choosers = new();
 
     /// <summary>
     /// Rows i0..i1 of C = α·A·B + β·C, blocked so that a panel of A (up to 512 rows × 256 of the k columns) stays in the
     /// L2 cache while every column block of C is computed from it: A is read from memory once, in runs of up to 2 KB.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static void NN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
@@ -129,6 +160,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>Rows i0..i1 of C = α·A·B + β·C: 2 vectors of rows × 4 columns per block, then narrower tails.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static void NNPanel<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
@@ -196,6 +228,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>Rows i0..i1 of C = α·Aᵀ·B + β·C: C[i, j] is the dot product of the contiguous columns A[:, i] and B[:, j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static void TN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
@@ -274,6 +307,7 @@ public static unsafe class Gemm
         => *c = beta == T.Zero ? alpha * s : alpha * s + beta * *c;
 
     /// <summary>Σ x[p]·y[p] over contiguous memory, vectorised, with a 128-bit and a scalar tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static T DotV<T, TV, L>(T* x, T* y, int k)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
@@ -310,6 +344,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>dst (cols×rows, column-major) ← srcᵀ, where src is rows×cols column-major with leading dimension ld.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static void Transpose<T>(T* src, int ld, int rows, int cols, T* dst) where T : unmanaged
     {
         for (int j = 0; j < cols; j++)

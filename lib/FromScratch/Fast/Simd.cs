@@ -8,12 +8,42 @@ namespace FromScratch.Fast;
 /// <summary>
 /// Which SIMD width the fast kernels use, chosen once at run time: 512 bits when <see cref="Vector512.IsHardwareAccelerated"/>,
 /// else 256 when <see cref="Vector256.IsHardwareAccelerated"/>, else 128 (which .NET also runs, more slowly, without hardware support).
+/// The environment variable <c>FROMSCRATCH_SIMD_BITS</c> (512, 256 or 128) forces a width instead, also one the hardware
+/// does not accelerate: .NET then runs that width's operations in software, so the tests can check every width's kernels
+/// on any machine (e.g. the Vector512 code on a CPU without AVX-512).
 /// </summary>
 public static class Simd
 {
+    /// <summary>The environment variable that forces the width: <c>512</c>, <c>256</c> or <c>128</c>.</summary>
+    public const string ForceVariable = "FROMSCRATCH_SIMD_BITS";
+
     /// <summary>The vector width in bits used by the kernels: 512, 256 or 128.</summary>
-    public static int Bits { get; } =
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+    public static int Bits { get; } = Choose(Environment.GetEnvironmentVariable(ForceVariable),
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128);
+
+    /// <summary>Whether <see cref="Bits"/> was set by <see cref="ForceVariable"/>.</summary>
+    public static bool IsForced => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ForceVariable));
+
+    /// <summary>Whether the hardware runs vectors of <see cref="Bits"/> natively (false: .NET emulates them in software).</summary>
+    public static bool IsAccelerated => Bits switch
+    {
+        512 => Vector512.IsHardwareAccelerated,
+        256 => Vector256.IsHardwareAccelerated,
+        _ => Vector128.IsHardwareAccelerated,
+    };
+
+    /// <summary>The width to use: <paramref name="forced"/> (the variable's value) when set, else <paramref name="hardware"/>.</summary>
+    internal static int Choose(string? forced, int hardware)
+    {
+        if (string.IsNullOrWhiteSpace(forced)) return hardware;
+        return forced.Trim() switch
+        {
+            "512" => 512,
+            "256" => 256,
+            "128" => 128,
+            _ => throw new InvalidOperationException($"{ForceVariable} must be 512, 256 or 128 (or unset); got '{forced}'."),
+        };
+    }
 
     /// <summary>How many floats one vector holds: 16, 8 or 4.</summary>
     public static int FloatLanes => Bits / 32;
@@ -23,7 +53,7 @@ public static class Simd
 
     /// <summary>A one-line description, e.g. <c>Vector512 (16 floats), FMA</c>.</summary>
     public static string Description =>
-        $"Vector{Bits} ({FloatLanes} floats){(HasFma ? ", FMA" : "")}{(Vector128.IsHardwareAccelerated ? "" : ", software fallback")}";
+        $"Vector{Bits} ({FloatLanes} floats){(HasFma ? ", FMA" : "")}{(IsForced ? $", forced by {ForceVariable}" : "")}{(IsAccelerated ? "" : ", software fallback")}";
 
     /// <summary><paramref name="n"/> rounded up to a multiple of <paramref name="multiple"/>.</summary>
     public static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace FromScratch.Bench;
+
+/// <summary>One cell of the scaling table as a reference script timed it.</summary>
+internal sealed record GridCell(int Hidden, int Batch, int Iterations, double Seconds);
+
+/// <summary>What the numpy reference (bench/reference/two_layer_net.py) measured.</summary>
+internal sealed record NumpyResult(string Version, string Blas, bool ReferenceBlas, string Libraries,
+    double TrainSeconds, double TrainCpuSeconds, double TestAccuracy, double LoadSeconds,
+    double? NumgradSeconds, IReadOnlyList<GridCell> Grid);
+
+/// <summary>What the PyTorch reference (bench/reference/two_layer_net_torch.py) measured, per thread count.</summary>
+internal sealed record TorchResult(string Version, IReadOnlyList<(int Threads, double Seconds, double Cpu)> Runs, double TestAccuracy,
+    IReadOnlyList<GridCell> Grid)
+{
+    public (int Threads, double Seconds, double Cpu) Best => Runs.MinBy(r => r.Seconds);
+}
+
+/// <summary>Runs the Python references with Debian's /usr/bin/python3 and reads the JSON line they print.</summary>
+internal static class PythonReference
+{
+    public const string Python = "/usr/bin/python3";
+
+    /// <summary>Null and why, when <paramref name="module"/> cannot be imported.</summary>
+    public static string? Missing(string module, string package)
+    {
+        if (!File.Exists(Python)) return $"skipped: {Python} not found";
+        using var check = Process.Start(new ProcessStartInfo(Python, ["-c", $"import {module}"]) { RedirectStandardError = true, UseShellExecute = false })!;
+        check.StandardError.ReadToEnd();
+        check.WaitForExit();
+        return check.ExitCode == 0 ? null : $"skipped: {module} is not installed for {Python} (apt install {package})";
+    }
+
+    /// <summary>Runs <paramref name="script"/> and returns its JSON, or the error as text.</summary>
+    public static (JsonElement? Json, string Error) Run(string repo, string script, IEnumerable<string> arguments)
+    {
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(repo, "bench", "reference", script));
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        // A fair baseline: no OpenBLAS core or cache overrides from this environment in the child (the parent is untouched).
+        foreach (var v in new[] { "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS" }) psi.Environment.Remove(v);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) return (null, $"failed (exit {p.ExitCode}): {LastLine(stderr.Result)}");
+        try { return (JsonDocument.Parse(LastLine(stdout)).RootElement.Clone(), ""); }
+        catch (JsonException e) { return (null, $"failed: unreadable output ({e.Message})"); }
+    }
+
+    public static NumpyResult ReadNumpy(JsonElement json)
+    {
+        var blas = json.GetProperty("blas");
+        var libs = blas.GetProperty("libraries").EnumerateArray().Select(e => e.GetString()!).ToList();
+        bool reference = !blas.TryGetProperty("openblas_core", out _) && libs.Any(l => l.Contains("/blas/libblas", StringComparison.Ordinal));
+        string name = blas.TryGetProperty("openblas_core", out var core)
+            ? $"OpenBLAS{Version(blas)}, core {core.GetString()}{Threads(blas)}"
+            : reference ? "reference BLAS (netlib)" : string.Join(", ", libs.Select(Path.GetFileName));
+        return new NumpyResult(json.GetProperty("numpy").GetString()!, name, reference, string.Join(", ", libs),
+            json.GetProperty("train_seconds").GetDouble(), json.GetProperty("train_cpu_seconds").GetDouble(),
+            json.GetProperty("final_test_accuracy").GetDouble(), json.GetProperty("load_seconds").GetDouble(),
+            json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null, Grid(json));
+
+        static string Version(JsonElement blas)
+            => blas.TryGetProperty("threadpoolctl", out var t) && t.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? $" {v.GetString()}" : "";
+        static string Threads(JsonElement blas)
+            => blas.TryGetProperty("openblas_threads", out var n) ? $", {n.GetInt32()} threads" : "";
+    }
+
+    public static TorchResult ReadTorch(JsonElement json)
+    {
+        var runs = json.GetProperty("runs").EnumerateArray()
+            .Select(r => (r.GetProperty("threads").GetInt32(), r.GetProperty("seconds").GetDouble(), r.GetProperty("cpu_seconds").GetDouble())).ToList();
+        var best = json.GetProperty("runs").EnumerateArray().MinBy(r => r.GetProperty("seconds").GetDouble());
+        return new TorchResult(json.GetProperty("torch").GetString()!, runs, best.GetProperty("final_test_accuracy").GetDouble(), Grid(json));
+    }
+
+    private static List<GridCell> Grid(JsonElement json)
+        => json.TryGetProperty("grid", out var g)
+            ? g.EnumerateArray().Select(c => new GridCell(c.GetProperty("hidden").GetInt32(), c.GetProperty("batch").GetInt32(),
+                c.GetProperty("iterations").GetInt32(), c.GetProperty("seconds").GetDouble())).ToList()
+            : [];
+
+    public static string Grid(IEnumerable<(int Hidden, int Batch)> cells)
+        => string.Join(",", cells.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Hidden}x{c.Batch}")));
+
+    private static string LastLine(string text) => text.Trim().Split('\n')[^1].Trim();
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace FromScratch.Fast;
+
+/// <summary>
+/// Runs a small piece of work in two halves at once: half 0 on the calling thread, half 1 on one helper thread that
+/// stays awake briefly between calls. A training step of the fast path takes tens of microseconds, too short for a
+/// thread-pool round trip each time; the helper spins for up to <see cref="SpinTime"/> waiting for the next half,
+/// then sleeps until it is asked again. When the helper has not started half 1 by the time half 0 is done (a busy machine
+/// left it without a core), the caller takes half 1 back and runs it itself: a step never waits for a thread that is not running.
+/// </summary>
+/// <remarks>One pair of halves runs at a time in the whole process; a call made while another runs does both halves itself.</remarks>
+internal static class Pair
+{
+    /// <summary>How long the helper keeps spinning for the next call before it sleeps.</summary>
+    public static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Whether there is a second core to use.</summary>
+    public static bool Available { get; } = Environment.ProcessorCount > 1;
+
+    private static int _busy;                                // 1 while a pair runs (not re-entrant, unlike a lock)
+    private static readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
+    private static Action<int>? _work;
+    private static int _generation, _claimed, _finished, _sleeping;   // written with Interlocked (full fences), read with Volatile
+    private static ExceptionDispatchInfo? _failure;
+    private static Thread? _helper;
+
+    /// <summary>Runs <c>work(0)</c> here and <c>work(1)</c> on the helper; returns when both are done (rethrows the first failure).</summary>
+    public static void Run(Action<int> work)
+    {
+        if (!Available || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { work(0); work(1); return; }
+        try
+        {
+            _helper ??= StartHelper();
+            _failure = null;
+            _work = work;
+            int generation = _generation + 1;
+            Interlocked.Exchange(ref _generation, generation);     // publishes _work to the helper
+            if (Volatile.Read(ref _sleeping) == 1) Wake.Set();
+            ExceptionDispatchInfo? mine = null;
+            try { work(0); }
+            catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
+            if (Claim(generation))
+            {   // the helper has not started: half 1 here too
+                try { if (mine is null) work(1); }
+                catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
+            }
+            else
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _finished) != generation) spin.SpinOnce(sleep1Threshold: -1);
+            }
+            _work = null;
+            (mine ?? _failure)?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Takes half 1 of <paramref name="generation"/>: true for exactly one of the caller and the helper.</summary>
+    private static bool Claim(int generation) => Interlocked.CompareExchange(ref _claimed, generation, generation - 1) == generation - 1;
+
+    private static Thread StartHelper()
+    {
+        var t = new Thread(HelperLoop) { IsBackground = true, Name = "FromScratch.Fast.Pair" };
+        t.Start();
+        return t;
+    }
+
+    private static void HelperLoop()
+    {
+        int seen = 0;
+        var clock = new Stopwatch();
+        while (true)
+        {
+            clock.Restart();
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (clock.Elapsed < SpinTime) { Thread.SpinWait(20); continue; }
+                Wake.Reset();
+                Interlocked.Exchange(ref _sleeping, 1);            // then look again: a caller that missed the flag has already published
+                if (Volatile.Read(ref _generation) == seen) Wake.Wait();
+                Interlocked.Exchange(ref _sleeping, 0);
+                clock.Restart();
+            }
+            seen = Volatile.Read(ref _generation);
+            if (!Claim(seen)) continue;                              // the caller ran half 1 itself
+            try { _work!(1); }
+            catch (Exception e) { _failure = ExceptionDispatchInfo.Capture(e); }
+            Interlocked.Exchange(ref _finished, seen);
+        }
+    }
+}
+
+/// <summary>
+/// Chooses between one core and <see cref="Pair"/> by measuring both, again and again: in every round of
+/// <see cref="Round"/> calls the first <see cref="Trials"/> alternate between the two, and the rest use the faster.
+/// A busy machine (the helper thread often without a core) thus falls back to one core; an idle one uses two.
+/// Both ways compute the same numbers, so the choice changes only the time.
+/// </summary>
+internal sealed class PairChooser
+{
+    public const int Round = 512, Trials = 16;
+    private int _call;
+    private long _one, _two;
+    private bool _useTwo = true;
+
+    /// <summary>Whether the next call should use two cores.</summary>
+    public bool UseTwo => _call % Round < Trials ? (_call & 1) == 1 : _useTwo;
+
+    /// <summary>Records how long the call took (in <see cref="System.Diagnostics.Stopwatch"/> ticks) with the choice it made.</summary>
+    public void Record(bool usedTwo, long ticks)
+    {
+        int inRound = _call % Round;
+        if (inRound < Trials)
+        {
+            if (usedTwo) _two += ticks; else _one += ticks;
+            if (inRound == Trials - 1) { _useTwo = _two < _one; _one = _two = 0; }
+        }
+        _call++;
+    }
+}
