@@ -32,7 +32,7 @@ public static class NotebookFile
             throw new NotebookFormatException($"{path}: not JSON ({e.Message}).");
         }
         if (node is not JsonObject notebook)
-            throw new NotebookFormatException($"{path}: a notebook is a JSON object with \"cells\", this file holds a JSON {node?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}.");
+            throw new NotebookFormatException($"{path}: a JSON {node?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}, not a notebook (a JSON object with \"cells\").");
         if (notebook["cells"] is not JsonArray cells)
             throw new NotebookFormatException($"{path}: no \"cells\" array, not a notebook.");
         for (int i = 0; i < cells.Count; i++)

@@ -203,17 +203,19 @@ public static class RunnerCli
     /// <summary>The child: runs one notebook in this process and writes its outputs; the result goes to the parent as one line.</summary>
     private static async Task<int> RunChildAsync(RunnerOptions options, string path, JsonObject notebook)
     {
-        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, Console.Out);
+        // The kernel redirects Console while a cell runs (also one that timed out and still runs): log to the real stdout.
+        var log = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, TextWriter.Synchronized(log));
         var name = result.Name;
         var ipynb = Path.Combine(options.OutDir, name + ".ipynb");
         var html = Path.Combine(options.OutDir, name + ".html");
         AtomicFile.WriteAllText(ipynb, IpynbWriter.Write(result));
         AtomicFile.WriteAllText(html, HtmlPage.Render(result));
-        Console.WriteLine($"  wrote {ipynb} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
+        log.WriteLine($"  wrote {ipynb} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
         var failure = result.Failure;
         var childResult = new ChildResult(failure is null, failure?.CellNumber, failure is null ? null : RunSummary.FirstLine(failure.Message));
-        Console.WriteLine(ResultMarker + JsonSerializer.Serialize(childResult));
-        Console.Out.Flush();
+        log.WriteLine(ResultMarker + JsonSerializer.Serialize(childResult));
+        log.Flush();
         // A cell that timed out may still be running on another thread: end the process, not just this method.
         Environment.Exit(0);
         return 0;
