@@ -154,13 +154,14 @@ public sealed class RunnerRobustnessTests(ITestOutputHelper output)
     [Fact]
     public async Task A_cell_over_the_timeout_fails_and_the_next_notebook_still_runs()
     {
-        var (run, dir) = await RunnerAsync(["--out", "out", "--cell-timeout", "3", "a.ipynb", "b.ipynb"],
+        var (run, dir) = await RunnerAsync(["--out", "out", "--cell-timeout", "20", "a.ipynb", "b.ipynb"],
             ("a.ipynb", RunnerTests.Notebook("Console.WriteLine(\"spinning\"); while (true) { }")), ("b.ipynb", RunnerTests.Notebook("Console.WriteLine(\"b ran\");")));
         Directory.Delete(dir, true);
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"✗ a +\d+\.\d s  cell 1: the cell did not finish within 3 s \(--cell-timeout\)", run.Output);
-        Assert.Contains("b ran", run.Output);
-        Assert.True(run.Elapsed < TimeSpan.FromSeconds(90));
+        Assert.Matches(@"✗ a +\d+\.\d s  cell 1: the cell did not finish within 20 s \(--cell-timeout\)", run.Output);
+        Assert.Contains("b ran", run.Output);   // a fresh process: the spinning cell of a does not slow b down
+        Assert.Matches(@"✓ b +\d+\.\d s", run.Output);
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(120));
     }
 
     [Theory]

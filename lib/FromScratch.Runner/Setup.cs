@@ -21,8 +21,10 @@ internal sealed record DebianPackage(string Name, IReadOnlyList<string> NeededBy
             .ToList();
     }
 
+    /// <summary>Installed as a Debian package, or a command of that name is on PATH (npm also comes with nodejs packages).</summary>
     public static bool IsInstalled(string name) =>
-        Run("dpkg-query", ["-W", "-f=${Status}", name], TimeSpan.FromSeconds(20)) is (0, var status) && status.Contains("install ok installed");
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, name)))
+        || Run("dpkg-query", ["-W", "-f=${Status}", name], TimeSpan.FromSeconds(20)) is (0, var status) && status.Contains("install ok installed");
 
     public static bool CanInstall => OperatingSystem.IsLinux() && Environment.UserName == "root" && File.Exists("/usr/bin/apt-get");
 
