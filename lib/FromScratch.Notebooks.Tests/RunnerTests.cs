@@ -86,6 +86,44 @@ public sealed class RunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_dataset_that_cannot_be_had_is_named_at_the_start_with_the_loaders_text_and_the_other_notebooks_run()
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
+        try
+        {
+            var data = Directory.CreateDirectory(Path.Combine(dir.FullName, "data")).FullName;
+            var other = Path.Combine(dir.FullName, "z.ipynb");
+            File.WriteAllText(other, Notebook("Console.WriteLine(\"still ran\");"));
+            var outDir = Path.Combine(dir.FullName, "out");
+            // An empty data folder, and every source refused at once: the mirrors and npm's registry go through a closed port.
+            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, Repo.NotebookPath("04-training"), other], dir.FullName,
+                TimeSpan.FromMinutes(8), env =>
+                {
+                    Repo.ApplyNotebookEnvironment(env);
+                    env["FROMSCRATCH_DATA"] = data;
+                    env["HTTPS_PROXY"] = env["HTTP_PROXY"] = "http://127.0.0.1:1";
+                    env["npm_config_registry"] = "http://127.0.0.1:1/";
+                    env["npm_config_fetch_retries"] = "0";
+                });
+            output.WriteLine(run.Output);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Empty(run.Leaked);
+            var warning = run.Output.IndexOf("⚠ MNIST cannot be had, so 04-training will not run. The loader says:", StringComparison.Ordinal);
+            Assert.True(warning >= 0 && warning < run.Output.IndexOf("▶ z", StringComparison.Ordinal), "the missing dataset is named before any notebook runs");
+            Assert.Contains("To fix: ", run.Output);
+            Assert.DoesNotContain("   at ", run.Output);
+            Assert.DoesNotContain("DatasetException", run.Output);
+            Assert.Contains("still ran", run.Output);
+            Assert.Matches(@"✗ 04-training +0\.0 s  not run: MNIST cannot be had \(Could not get MNIST file", run.Output);
+            Assert.Matches(@"✓ z +\d+\.\d s", run.Output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Updated_outputs_are_replaced_in_place_also_from_a_later_cell()
     {
         using var temp = await RunTempNotebooksAsync([], ("updates.ipynb", """

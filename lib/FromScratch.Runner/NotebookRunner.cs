@@ -122,7 +122,7 @@ public static class NotebookRunner
         var failure = outputs.Failure;
         log.WriteLine(failure is null
             ? $"  [{cell.Number}/{cellCount}] ✓ {cell.Elapsed.TotalSeconds:0.0} s, {cell.Outputs.Count} output(s)"
-            : $"  [{cell.Number}/{cellCount}] ✗ failed after {cell.Elapsed.TotalSeconds:0.0} s: {RunSummary.WithoutStackTrace(failure)}");
+            : $"  [{cell.Number}/{cellCount}] ✗ failed after {cell.Elapsed.TotalSeconds:0.0} s: {RunSummary.Readable(failure)}");
         return failure;
     }
 

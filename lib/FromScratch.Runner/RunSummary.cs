@@ -29,11 +29,13 @@ internal sealed partial class RunSummary
         string.Join("\n", message.Replace("\r\n", "\n").Split('\n')
             .Where(l => !l.StartsWith("   at ", StringComparison.Ordinal) && !l.StartsWith("--- End of", StringComparison.Ordinal))).TrimEnd();
 
+    /// <summary>The message without the stack trace and without a leading exception type name: what the user can act on.</summary>
+    public static string Readable(string message) => ExceptionPrefix().Replace(WithoutStackTrace(message), "");
+
     /// <summary>The first line of the message, without a leading exception type name (<c>FromScratch.Data.DatasetException: </c>).</summary>
     public static string FirstLine(string message)
     {
-        var line = WithoutStackTrace(message).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        return ExceptionPrefix().Replace(line, "");
+        return Readable(message).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
     }
 
     [GeneratedRegex(@"^(?:[\w]+\.)*\w*Exception: ")]

@@ -142,11 +142,18 @@ public static class RunnerCli
         var quick = options.Quick ? " (--quick)" : "";
         var overrides = options.Parameters.Count > 0 ? $", --param {string.Join(" ", options.Parameters.Select(p => $"{p.Key}={p.Value}"))}" : "";
         Console.WriteLine($"Running {notebooks.Count} notebook(s){quick}{overrides}; output in {options.OutDir}");
-        await CheckDatasetsAsync(options, root, notebooks, run);
+        var missing = await CheckDatasetsAsync(root, notebooks, run);
 
         var summary = new RunSummary();
-        foreach (var (path, _) in notebooks)
+        foreach (var (path, notebook) in notebooks)
         {
+            if (DatasetCheck.Needed(notebook).FirstOrDefault(missing.ContainsKey) is { } loader)
+            {
+                // It would fail at its first load after minutes of retries: the reason was printed at the start.
+                summary.Add(Path.GetFileNameWithoutExtension(path), new ChildResult(false, null,
+                    $"not run: {DatasetCheck.DatasetName(loader)} cannot be had ({RunSummary.FirstLine(missing[loader])})"), TimeSpan.Zero);
+                continue;
+            }
             var stopwatch = Stopwatch.StartNew();
             var (result, lines) = await run.ChildAsync(ChildArguments(options, path), Path.GetDirectoryName(path)!, echo: true);
             summary.Add(Path.GetFileNameWithoutExtension(path), result ?? new ChildResult(false, null,
@@ -167,10 +174,11 @@ public static class RunnerCli
     }
 
     /// <summary>Loads each dataset the notebooks need through the library's loaders; names what is missing and how to get it.</summary>
-    private static async Task CheckDatasetsAsync(RunnerOptions options, string? root, List<(string Path, JsonObject Notebook)> notebooks, RunState run)
+    /// <returns>The loader's message for each dataset that cannot be had, by loader class name.</returns>
+    private static async Task<Dictionary<string, string>> CheckDatasetsAsync(string? root, List<(string Path, JsonObject Notebook)> notebooks, RunState run)
     {
         var needing = notebooks.Select(n => (n.Path, n.Notebook, Loaders: DatasetCheck.Needed(n.Notebook))).Where(n => n.Loaders.Count > 0).ToList();
-        if (needing.Count == 0) return;
+        if (needing.Count == 0) return [];
         var loaders = needing.SelectMany(n => n.Loaders).Distinct().Order(StringComparer.Ordinal).ToList();
         var first = needing[0];
         async Task<Dictionary<string, string>> Check()
@@ -192,12 +200,13 @@ public static class RunnerCli
         foreach (var (loader, message) in missing)
         {
             var users = needing.Where(n => n.Loaders.Contains(loader)).Select(n => Path.GetFileNameWithoutExtension(n.Path));
-            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had; {string.Join(", ", users)} will fail. The loader says:");
+            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had, so {string.Join(", ", users)} will not run. The loader says:");
             foreach (var line in message.Split('\n')) Console.WriteLine("    " + line);
         }
         if (missing.Count > 0 && packages.Count > 0 && !DebianPackage.CanInstall)
             Console.WriteLine($"  On Debian: sudo apt-get install -y {string.Join(" ", packages.Select(p => p.Name))}");
         if (missing.Count == 0) Console.WriteLine("Datasets: all present.");
+        return missing;
     }
 
     /// <summary>The child: runs one notebook in this process and writes its outputs; the result goes to the parent as one line.</summary>
