@@ -181,16 +181,24 @@ public static class RunnerCli
         if (needing.Count == 0) return [];
         var loaders = needing.SelectMany(n => n.Loaders).Distinct().Order(StringComparer.Ordinal).ToList();
         var first = needing[0];
+        string? checkFailure = null;
         async Task<Dictionary<string, string>> Check()
         {
             var check = Path.Combine(run.TempDir, "setup-check.ipynb");
             File.WriteAllText(check, DatasetCheck.Notebook(first.Notebook, loaders).ToJsonString());
             var outDir = Path.Combine(run.TempDir, "setup-check-out");
-            var (_, lines) = await run.ChildAsync(["--child", "--out", outDir, check], Path.GetDirectoryName(first.Path)!, echo: false);
+            var (result, lines) = await run.ChildAsync(["--child", "--out", outDir, check], Path.GetDirectoryName(first.Path)!, echo: false);
+            checkFailure = result is { Succeeded: true } ? null : result?.Error ?? $"exit code {run.LastExitCode}";
             return DatasetCheck.Parse(lines);
         }
         Console.WriteLine($"Checking the datasets the notebooks load ({string.Join(", ", loaders.Select(DatasetCheck.DatasetName))}) …");
         var missing = await Check();
+        if (checkFailure is not null)
+        {
+            // The setup cell itself failed: the notebooks will show why; nothing is known about the datasets.
+            Console.WriteLine($"⚠ could not check the datasets: the setup cell of {Path.GetFileName(first.Path)} failed ({checkFailure}).");
+            return [];
+        }
         var packages = root is null ? [] : DebianPackage.Read(root).Where(p => p.NeededBy.Contains("runner")).ToList();
         if (missing.Count > 0 && DebianPackage.CanInstall)
         {
