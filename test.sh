@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): its own set-up on a fresh machine, then every test project, then the SIMD tests again with
 # AVX-512 off (Vector256 paths) and with AVX2 off (Vector128 paths).
-# Ends with one summary line "tests: N passed, N failed, N skipped".
+# Ends with one summary line "tests: N passed, N failed, N skipped". `bash test.sh --setup-only` does the set-up alone.
 set -uo pipefail
 cd "$(dirname "$0")"
 log=$(mktemp)
@@ -42,6 +42,12 @@ if ! dotnet tool restore; then
   setup_note="${setup_note:+$setup_note
 }dotnet tool restore failed; the stock-kernel tests fail. Run: dotnet tool restore"
   echo "::: set-up: $setup_note"
+fi
+
+if [ "${1:-}" = "--setup-only" ]; then
+  rm -f "$log"
+  [ -z "$setup_note" ] && echo "set-up: complete" && exit 0
+  exit 1
 fi
 
 run dotnet test FromScratch.slnx -c Release --nologo
