@@ -7,6 +7,7 @@ namespace FromScratch.Notebooks.Tests;
 public sealed class TestScriptSetupTests(ITestOutputHelper output)
 {
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Without_root_the_missing_packages_are_named_with_the_exact_command_before_any_test_runs()
     {
         // A machine where nothing of the list is installed and the user is not root: a PATH of shims only.
