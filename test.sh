@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The test command (README): every test project, then the SIMD tests again with AVX-512 off (Vector256 paths) and with AVX2 off (Vector128 paths).
-# Ends with one summary line "tests: N passed, N failed, N skipped".
+# The test command (README): its own set-up on a fresh machine, then every test project, then the SIMD tests again with
+# AVX-512 off (Vector256 paths) and with AVX2 off (Vector128 paths).
+# Ends with one summary line "tests: N passed, N failed, N skipped". `bash test.sh --setup-only` does the set-up alone.
 set -uo pipefail
 cd "$(dirname "$0")"
 log=$(mktemp)
 status=0
+setup_note=""
 
 run() {
   echo "::: $*"
@@ -12,6 +14,41 @@ run() {
   local rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || status=$rc
 }
+
+# --- Set-up, before any minutes are spent: the Debian packages of .config/debian-packages.txt (the one list, which the
+# runner reads too) and the pinned .NET Interactive kernel. Installed once when possible, else named with the exact command.
+need=()
+while read -r package _; do
+  case "$package" in ''|'#'*) continue ;; esac
+  # present: installed as a Debian package, or a command of that name is on PATH (npm also comes with nodejs packages)
+  command -v "$package" >/dev/null 2>&1 && continue
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
+done < .config/debian-packages.txt
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "::: set-up: installing the missing Debian packages ${need[*]} (apt-get, once)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q --no-install-recommends "${need[@]}" \
+      || { apt-get update -q && apt-get install -y -q --no-install-recommends "${need[@]}"; } \
+      || setup_note="apt-get could not install ${need[*]}; the tests that need them fail."
+  else
+    setup_note="missing Debian packages ${need[*]}; the tests that need them fail. Install them with:
+    sudo apt-get install -y --no-install-recommends ${need[*]}"
+  fi
+  [ -n "$setup_note" ] && echo "::: set-up: $setup_note"
+fi
+echo "::: set-up: dotnet tool restore (the pinned .NET Interactive kernel, for the stock-kernel notebook tests)"
+if ! dotnet tool restore; then
+  setup_note="${setup_note:+$setup_note
+}dotnet tool restore failed; the stock-kernel tests fail. Run: dotnet tool restore"
+  echo "::: set-up: $setup_note"
+fi
+
+if [ "${1:-}" = "--setup-only" ]; then
+  rm -f "$log"
+  [ -z "$setup_note" ] && echo "set-up: complete" && exit 0
+  exit 1
+fi
 
 run dotnet test FromScratch.slnx -c Release --nologo
 if grep -q 'Category=Simd\|Trait("Category", "Simd")' -r lib/FromScratch.Tests 2>/dev/null; then
@@ -24,5 +61,6 @@ fi
 read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed: ' "$log" | awk -F'[:,]' '
   { f += $2; p += $4; s += $6 } END { print p+0, f+0, s+0 }')
 rm -f "$log"
+[ -n "$setup_note" ] && echo "set-up: $setup_note"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,5 +1,8 @@
+extern alias runner;
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
+using runner::FromScratch.Runner;
 
 [assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
 
@@ -8,7 +11,8 @@ namespace FromScratch.Notebooks.Tests;
 /// <summary>Paths of the repository under test.</summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = FromScratch.RepositoryRoot.Above(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException($"{FromScratch.RepositoryRoot.Marker} not found above {AppContext.BaseDirectory}");
     public static string NotebooksDir => Path.Combine(Root, "notebooks");
     public static string OutDir => Path.Combine(Root, "out");
 
@@ -19,22 +23,33 @@ public static class Repo
 
     public static string NotebookPath(string name) => Path.Combine(NotebooksDir, name + ".ipynb");
 
-    /// <summary>The runner built next to these tests (same configuration).</summary>
-    public static string RunnerDll
+    /// <summary>
+    /// The notebook as the tests run it: its quick parameter set (<c>metadata.fromscratch.quick</c>) injected after its
+    /// parameters cell, by the same code as the runner's <c>--quick</c>.
+    /// </summary>
+    public static JsonObject QuickNotebook(string name)
     {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
-            var dll = Path.Combine(Root, "lib", "FromScratch.Runner", "bin", configuration, "net10.0", "FromScratch.Runner.dll");
-            if (!File.Exists(dll)) throw new FileNotFoundException($"Runner not built: {dll}", dll);
-            return dll;
-        }
+        var notebook = JsonNode.Parse(File.ReadAllText(NotebookPath(name)))!.AsObject();
+        return NotebookParameters.Inject(notebook, NotebookParameters.Quick(notebook), name + ".ipynb");
     }
 
-    /// <summary>Environment for notebook processes: short loops, no telemetry, no build servers left behind.</summary>
+    /// <summary>The runner built next to these tests (same configuration).</summary>
+    public static string RunnerDll => Built("FromScratch.Runner");
+
+    /// <summary>The console trainer built next to these tests (same configuration).</summary>
+    public static string TrainDll => Built("FromScratch.Train");
+
+    private static string Built(string project)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
+        var dll = Path.Combine(Root, "lib", project, "bin", configuration, "net10.0", project + ".dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{project} not built: {dll}", dll);
+        return dll;
+    }
+
+    /// <summary>Environment for notebook processes: no telemetry, no build servers left behind.</summary>
     public static void ApplyNotebookEnvironment(IDictionary<string, string?> env)
     {
-        env["FROMSCRATCH_QUICK"] = "1";
         env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         env["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         env["DOTNET_NOLOGO"] = "1";
@@ -43,15 +58,6 @@ public static class Repo
         env["UseSharedCompilation"] = "false";
         foreach (var key in env.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && k != "MSBUILDDISABLENODEREUSE").ToList())
             env.Remove(key);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FromScratch.slnx"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("FromScratch.slnx not found above " + AppContext.BaseDirectory);
     }
 }
 

@@ -59,32 +59,74 @@ public sealed class RunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_failing_cell_stops_the_runner_with_the_notebook_cell_and_error()
+    public async Task A_failing_notebook_does_not_stop_the_others_and_the_summary_names_each()
     {
-        using var temp = await RunTempNotebookAsync("broken.ipynb", """
+        using var temp = await RunTempNotebooksAsync([], ("a-broken.ipynb", """
                 {"cells":[
                  {"cell_type":"markdown","id":"a","metadata":{},"source":["# broken"]},
                  {"cell_type":"code","id":"b","execution_count":null,"metadata":{},"outputs":[],"source":["Console.WriteLine(\"first\");"]},
                  {"cell_type":"code","id":"c","execution_count":null,"metadata":{},"outputs":[],"source":["throw new InvalidOperationException(\"boom 42\");"]},
                  {"cell_type":"code","id":"d","execution_count":null,"metadata":{},"outputs":[],"source":["Console.WriteLine(\"never\");"]}],
                  "metadata":{},"nbformat":4,"nbformat_minor":5}
-                """);
+                """), ("b-fine.ipynb", Notebook("Console.WriteLine(\"fine 7\");")));
         var (run, outDir) = temp;
         output.WriteLine(run.Output);
         Assert.Equal(1, run.ExitCode);
         Assert.Empty(run.Leaked);
-        Assert.Matches(@"FAILED: broken\.ipynb, cell 3 of 4: .*boom 42", run.Output);
-        var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
+        Assert.Matches(@"✗ a-broken +\d+\.\d s  cell 3: boom 42", run.Output);
+        Assert.Matches(@"✓ b-fine +\d+\.\d s", run.Output);
+        Assert.Contains("1 of 2 notebook(s) failed.", run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        var executed = File.ReadAllText(Path.Combine(outDir, "a-broken.ipynb"));
         Assert.Contains("first", executed);
         Assert.Contains("boom 42", executed);
         Assert.DoesNotContain("never\\n\"", executed);
-        Assert.Contains("Cell 3 failed", File.ReadAllText(Path.Combine(outDir, "broken.html")));
+        Assert.Contains("Cell 3 failed", File.ReadAllText(Path.Combine(outDir, "a-broken.html")));
+        Assert.Contains("fine 7", File.ReadAllText(Path.Combine(outDir, "b-fine.ipynb")));
+    }
+
+    [Fact]
+    public async Task A_dataset_that_cannot_be_had_is_named_at_the_start_with_the_loaders_text_and_the_other_notebooks_run()
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
+        try
+        {
+            var data = Directory.CreateDirectory(Path.Combine(dir.FullName, "data")).FullName;
+            var other = Path.Combine(dir.FullName, "z.ipynb");
+            File.WriteAllText(other, Notebook("Console.WriteLine(\"still ran\");"));
+            var outDir = Path.Combine(dir.FullName, "out");
+            // An empty data folder, and every source refused at once: the mirrors and npm's registry go through a closed port.
+            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, Repo.NotebookPath("04-training"), other], dir.FullName,
+                TimeSpan.FromMinutes(8), env =>
+                {
+                    Repo.ApplyNotebookEnvironment(env);
+                    env["FROMSCRATCH_DATA"] = data;
+                    env["HTTPS_PROXY"] = env["HTTP_PROXY"] = "http://127.0.0.1:1";
+                    env["npm_config_registry"] = "http://127.0.0.1:1/";
+                    env["npm_config_fetch_retries"] = "0";
+                });
+            output.WriteLine(run.Output);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Empty(run.Leaked);
+            var warning = run.Output.IndexOf("⚠ MNIST cannot be had, so 04-training will not run. The loader says:", StringComparison.Ordinal);
+            Assert.True(warning >= 0 && warning < run.Output.IndexOf("▶ z", StringComparison.Ordinal), "the missing dataset is named before any notebook runs");
+            Assert.Contains("To fix: ", run.Output);
+            Assert.DoesNotContain("   at ", run.Output);
+            Assert.DoesNotContain("DatasetException", run.Output);
+            Assert.Contains("still ran", run.Output);
+            Assert.Matches(@"✗ 04-training +0\.0 s  not run: MNIST cannot be had \(Could not get MNIST file", run.Output);
+            Assert.Matches(@"✓ z +\d+\.\d s", run.Output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]
     public async Task Updated_outputs_are_replaced_in_place_also_from_a_later_cell()
     {
-        using var temp = await RunTempNotebookAsync("updates.ipynb", """
+        using var temp = await RunTempNotebooksAsync([], ("updates.ipynb", """
                 {"cells":[
                  {"cell_type":"code","id":"a","execution_count":null,"metadata":{},"outputs":[],"source":[
                   "using Microsoft.DotNet.Interactive;\n",
@@ -93,7 +135,7 @@ public sealed class RunnerTests(ITestOutputHelper output)
                   "Console.WriteLine(\"after the updates\");"]},
                  {"cell_type":"code","id":"b","execution_count":null,"metadata":{},"outputs":[],"source":["shown.Update(\"step 6, from the next cell\");"]}],
                  "metadata":{},"nbformat":4,"nbformat_minor":5}
-                """);
+                """));
         var (run, outDir) = temp;
         output.WriteLine(run.Output);
         Assert.Equal(0, run.ExitCode);
@@ -107,16 +149,34 @@ public sealed class RunnerTests(ITestOutputHelper output)
         Assert.DoesNotContain("step 5", html);
     }
 
-    /// <summary>Runs a notebook written from <paramref name="json"/> in its own temporary folder, deleted on Dispose.</summary>
-    private static async Task<TempNotebookRun> RunTempNotebookAsync(string fileName, string json)
+    /// <summary>A notebook of C# code cells (each string one cell); <paramref name="metadata"/> is its metadata JSON.</summary>
+    internal static string Notebook(params string[] cells) => NotebookWith("{}", cells);
+
+    internal static string NotebookWith(string metadata, params string[] cells) =>
+        new JsonObject
+        {
+            ["cells"] = new JsonArray(cells.Select((c, i) => (JsonNode?)JsonNode.Parse(c.StartsWith("{", StringComparison.Ordinal) ? c :
+                new JsonObject { ["cell_type"] = "code", ["id"] = $"c{i}", ["execution_count"] = null, ["metadata"] = new JsonObject(),
+                                 ["outputs"] = new JsonArray(), ["source"] = c }.ToJsonString())).ToArray()),
+            ["metadata"] = JsonNode.Parse(metadata),
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        }.ToJsonString();
+
+    /// <summary>
+    /// Runs the runner on notebooks written into their own temporary folder (deleted on Dispose), with <paramref name="args"/>
+    /// before them and <c>--out DIR/out</c>.
+    /// </summary>
+    internal static async Task<TempNotebookRun> RunTempNotebooksAsync(string[] args, params (string FileName, string Json)[] notebooks)
     {
         var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-");
         try
         {
-            var notebook = Path.Combine(dir.FullName, fileName);
-            File.WriteAllText(notebook, json);
+            var paths = notebooks.Select(n => Path.Combine(dir.FullName, n.FileName)).ToList();
+            foreach (var (path, (_, json)) in paths.Zip(notebooks)) File.WriteAllText(path, json);
             var outDir = Path.Combine(dir.FullName, "out");
-            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, notebook], dir.FullName, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
+            var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, "--out", outDir, .. args, .. paths], dir.FullName,
+                TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
             return new TempNotebookRun(dir, run, outDir);
         }
         catch
@@ -126,7 +186,7 @@ public sealed class RunnerTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record TempNotebookRun(DirectoryInfo Dir, ProcessResult Run, string OutDir) : IDisposable
+    internal sealed record TempNotebookRun(DirectoryInfo Dir, ProcessResult Run, string OutDir) : IDisposable
     {
         public void Deconstruct(out ProcessResult run, out string outDir) => (run, outDir) = (Run, OutDir);
         public void Dispose() => Dir.Delete(recursive: true);

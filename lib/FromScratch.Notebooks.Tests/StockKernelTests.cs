@@ -13,7 +13,7 @@ public sealed class StockKernelTests(ITestOutputHelper output)
     [MemberData(nameof(Repo.Notebooks), MemberType = typeof(Repo))]
     public async Task Notebook_runs_in_the_stock_kernel(string notebook)
     {
-        var cells = JsonNode.Parse(File.ReadAllText(Repo.NotebookPath(notebook)))!["cells"]!.AsArray()
+        var cells = Repo.QuickNotebook(notebook)["cells"]!.AsArray()
             .Select((c, i) => (Number: i + 1, Cell: c!.AsObject()))
             .Where(c => (string?)c.Cell["cell_type"] == "code")
             .Select(c => (c.Number, Source: RunnerTests.Join(c.Cell["source"]),

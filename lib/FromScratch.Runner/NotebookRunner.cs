@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reactive.Linq;
 using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
@@ -41,49 +40,39 @@ public sealed class NotebookResult(string path, JsonObject notebook, List<CellRe
     public TimeSpan Elapsed { get; set; }
 }
 
-/// <summary>Executes a notebook's C# cells in a fresh CompositeKernel, as Polyglot Notebooks would.</summary>
+/// <summary>
+/// Executes a notebook's C# cells in a fresh CompositeKernel, as Polyglot Notebooks would. It runs in the working directory
+/// of its process: <see cref="RunnerCli"/> starts one process per notebook, in the notebook's folder.
+/// </summary>
 public static class NotebookRunner
 {
-    public static async Task<NotebookResult> RunAsync(string path, TimeSpan cellTimeout, TextWriter log)
+    public static async Task<NotebookResult> RunAsync(string path, JsonObject notebook, TimeSpan cellTimeout, TextWriter log)
     {
         var stopwatch = Stopwatch.StartNew();
-        var json = await File.ReadAllTextAsync(path);
-        var notebook = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException($"{path} is not a JSON notebook.");
-        var cells = ReadCells(path, json, notebook);
+        var cells = ReadCells(path, notebook);
         var result = new NotebookResult(path, notebook, cells);
-        var name = result.Name;
         int codeCells = cells.Count(c => c.Type == "code");
-        log.WriteLine($"▶ {name}: {cells.Count} cells ({codeCells} code)");
+        log.WriteLine($"▶ {result.Name}: {cells.Count} cells ({codeCells} code)");
 
-        var previousDirectory = Directory.GetCurrentDirectory();
-        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var kernel = CreateKernel();
-        try
+        int executionCount = 0;
+        var displayed = new DisplayedValues();
+        foreach (var cell in cells.Where(c => c.Type == "code"))
         {
-            int executionCount = 0;
-            // Displayed outputs by value id, across cells: a later cell may update a value an earlier cell displayed.
-            var displayed = new Dictionary<string, JsonObject>();
-            foreach (var cell in cells.Where(c => c.Type == "code"))
+            if (string.IsNullOrWhiteSpace(cell.Source)) continue;
+            if (cell.KernelName is not null and not "csharp")
             {
-                if (string.IsNullOrWhiteSpace(cell.Source)) continue;
-                if (cell.KernelName is not null and not "csharp")
-                {
-                    result.Failure = new CellFailure(cell.Number, $"cell language '{cell.KernelName}' is not supported by this runner (C# only).");
-                    log.WriteLine($"  [{cell.Number}/{cells.Count}] ✗ {result.Failure.Message}");
-                    break;
-                }
-                cell.ExecutionCount = ++executionCount;
-                var failure = await RunCellAsync(kernel, cell, displayed, cellTimeout, log, cells.Count);
-                if (failure is not null)
-                {
-                    result.Failure = new CellFailure(cell.Number, failure);
-                    break;
-                }
+                result.Failure = new CellFailure(cell.Number, $"cell language '{cell.KernelName}' is not supported by this runner (C# only).");
+                log.WriteLine($"  [{cell.Number}/{cells.Count}] ✗ {result.Failure.Message}");
+                break;
             }
-        }
-        finally
-        {
-            Directory.SetCurrentDirectory(previousDirectory);
+            cell.ExecutionCount = ++executionCount;
+            var failure = await RunCellAsync(kernel, cell, displayed, cellTimeout, log, cells.Count);
+            if (failure is not null)
+            {
+                result.Failure = new CellFailure(cell.Number, failure);
+                break;
+            }
         }
         result.Elapsed = stopwatch.Elapsed;
         return result;
@@ -104,158 +93,65 @@ public static class NotebookRunner
         return composite;
     }
 
-    /// <summary>
-    /// Runs one cell and records its outputs. <see cref="DisplayedValueUpdated"/> replaces the data of the output that displayed
-    /// that value (in this cell or an earlier one) in place, as a notebook front end does: a progress display updated a
-    /// hundred times leaves one output with its final state.
-    /// </summary>
-    private static async Task<string?> RunCellAsync(CompositeKernel kernel, CellResult cell, Dictionary<string, JsonObject> displayed,
+    /// <summary>Runs one cell and records its outputs (see <see cref="CellOutputs"/>); returns the failure or null.</summary>
+    private static async Task<string?> RunCellAsync(CompositeKernel kernel, CellResult cell, DisplayedValues displayed,
         TimeSpan timeout, TextWriter log, int cellCount)
     {
         var stopwatch = Stopwatch.StartNew();
         var command = new SubmitCode(cell.Source, "csharp");
-        string? failure = null;
-        var gate = new object();
-
-        void OnEvent(KernelEvent e)
-        {
-            lock (gate)
-            {
-                switch (e)
-                {
-                    case StandardOutputValueProduced o:
-                        AddStream(cell, "stdout", Text(o.FormattedValues));
-                        foreach (var line in Text(o.FormattedValues).TrimEnd('\n').Split('\n')) log.WriteLine("    │ " + line);
-                        break;
-                    case StandardErrorValueProduced o:
-                        AddStream(cell, "stderr", Text(o.FormattedValues));
-                        foreach (var line in Text(o.FormattedValues).TrimEnd('\n').Split('\n')) log.WriteLine("    │ stderr: " + line);
-                        break;
-                    case DisplayedValueUpdated u when u.ValueId is not null && displayed.TryGetValue(u.ValueId, out var output):
-                        output["data"] = Data(u.FormattedValues);
-                        break;
-                    case DisplayedValueProduced d:
-                        if (Data(d.FormattedValues) is { Count: > 0 } data)
-                        {
-                            var display = new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() };
-                            cell.Outputs.Add(display);
-                            if (d.ValueId is not null) displayed[d.ValueId] = display;
-                        }
-                        break;
-                    case ReturnValueProduced r:
-                        if (Data(r.FormattedValues) is { Count: > 0 } value)
-                        {
-                            cell.Outputs.Add(new JsonObject
-                            {
-                                ["output_type"] = "execute_result", ["data"] = value, ["metadata"] = new JsonObject(),
-                                ["execution_count"] = cell.ExecutionCount,
-                            });
-                        }
-                        break;
-                    case ErrorProduced error:
-                        failure ??= error.Message;
-                        break;
-                    case CommandFailed failed when ReferenceEquals(failed.Command, command) || failed.Command.Parent is null:
-                        failure = failed.Message;
-                        break;
-                }
-            }
-        }
-
-        using (kernel.KernelEvents.Subscribe(OnEvent))
+        var outputs = new CellOutputs(command, displayed, log, cell.ExecutionCount);
+        using (kernel.KernelEvents.Subscribe(outputs.On))
         {
             try
             {
-                var run = kernel.SendAsync(command);
-                var result = await run.WaitAsync(timeout);
-                foreach (var e in result.Events.OfType<CommandFailed>().Where(f => ReferenceEquals(f.Command, command)))
-                    lock (gate) failure ??= e.Message;
+                var result = await kernel.SendAsync(command).WaitAsync(timeout);
+                foreach (var e in result.Events.OfType<CommandFailed>().Where(f => ReferenceEquals(f.Command, command))) outputs.Fail(e.Message);
             }
             catch (TimeoutException)
             {
-                lock (gate) failure = $"the cell did not finish within {timeout.TotalSeconds:0} s (--cell-timeout).";
+                outputs.Fail($"the cell did not finish within {timeout.TotalSeconds:0} s (--cell-timeout).");
             }
             catch (Exception e)
             {
-                lock (gate) failure = $"{e.GetType().Name}: {e.Message}";
+                outputs.Fail($"{e.GetType().Name}: {e.Message}");
             }
         }
-
         cell.Ran = true;
         cell.Elapsed = stopwatch.Elapsed;
-        lock (gate)
-        {
-            if (failure is not null)
-            {
-                var lines = failure.Replace("\r\n", "\n").Split('\n');
-                cell.Outputs.Add(new JsonObject
-                {
-                    ["output_type"] = "error",
-                    ["ename"] = "Error",
-                    ["evalue"] = lines[0],
-                    ["traceback"] = new JsonArray(lines.Select(l => (JsonNode?)l).ToArray()),
-                });
-                log.WriteLine($"  [{cell.Number}/{cellCount}] ✗ failed after {cell.Elapsed.TotalSeconds:0.0} s: {failure}");
-            }
-            else
-            {
-                log.WriteLine($"  [{cell.Number}/{cellCount}] ✓ {cell.Elapsed.TotalSeconds:0.0} s, {cell.Outputs.Count} output(s)");
-            }
-            return failure;
-        }
+        cell.Outputs.AddRange(outputs.Finish());
+        var failure = outputs.Failure;
+        log.WriteLine(failure is null
+            ? $"  [{cell.Number}/{cellCount}] ✓ {cell.Elapsed.TotalSeconds:0.0} s, {cell.Outputs.Count} output(s)"
+            : $"  [{cell.Number}/{cellCount}] ✗ failed after {cell.Elapsed.TotalSeconds:0.0} s: {RunSummary.Readable(failure)}");
+        return failure;
     }
 
-    private static string Text(IReadOnlyCollection<FormattedValue> values) =>
-        values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";
-
-    private static JsonObject Data(IReadOnlyCollection<FormattedValue> values)
-    {
-        var data = new JsonObject();
-        foreach (var v in values.Where(v => !v.SuppressDisplay)) data[v.MimeType] = v.Value;
-        return data;
-    }
-
-    private static void AddStream(CellResult cell, string stream, string text)
-    {
-        if (cell.Outputs.LastOrDefault() is { } last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream)
-        {
-            last["text"] = (string?)last["text"] + text;
-            return;
-        }
-        cell.Outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = stream, ["text"] = text });
-    }
-
-    private static List<CellResult> ReadCells(string path, string json, JsonObject notebook)
+    private static List<CellResult> ReadCells(string path, JsonObject notebook)
     {
         // The Documents parser knows Polyglot's per-cell kernel metadata and #!magic; cell order is the same as in the JSON.
-        InteractiveDocument? document = null;
+        InteractiveDocument document;
         try
         {
-            document = Notebook.Parse(json, new KernelInfoCollection { new("csharp", "C#", aliases: ["c#", "C#"]) });
+            document = Notebook.Parse(notebook.ToJsonString(), new KernelInfoCollection { new("csharp", "C#", aliases: ["c#", "C#"]) });
         }
         catch (Exception e)
         {
-            throw new InvalidDataException($"{path}: not a valid notebook ({e.Message}).", e);
+            throw new NotebookFormatException($"{path}: not a valid notebook ({e.Message}).");
         }
-        var jsonCells = notebook["cells"] as JsonArray ?? throw new InvalidDataException($"{path}: no cells array.");
+        var jsonCells = notebook["cells"]!.AsArray();
         var result = new List<CellResult>();
         int codeIndex = 0;
-        var codeElements = document.Elements.ToList();
+        var codeElements = document.Elements.Where(e => e.KernelName != "markdown").ToList();
         for (int i = 0; i < jsonCells.Count; i++)
         {
             var cell = jsonCells[i]!.AsObject();
             var type = (string?)cell["cell_type"] ?? "code";
-            var source = cell["source"] switch
-            {
-                JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
-                JsonValue value => (string?)value ?? "",
-                _ => "",
-            };
+            var source = NotebookParameters.Source(cell);
             string? kernelName = null;
             if (type == "code")
             {
                 // Elements hold markdown cells too; match code cells by position among non-markdown elements.
-                var element = codeElements.Where(e => e.KernelName != "markdown").Skip(codeIndex++).FirstOrDefault();
+                var element = codeElements.Skip(codeIndex++).FirstOrDefault();
                 kernelName = element?.KernelName;
                 if (element is not null && kernelName is "csharp" or null) source = element.Contents;
             }

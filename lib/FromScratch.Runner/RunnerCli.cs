@@ -1,115 +1,311 @@
+using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FromScratch.Cli;
 
 namespace FromScratch.Runner;
 
-/// <summary>Command line: <c>FromScratch.Runner [--out DIR] [--quick] [--cell-timeout SECONDS] [notebook.ipynb ...]</c>.</summary>
+/// <summary>Everything a run is asked to do, read from the command line in one place.</summary>
+/// <param name="Notebooks">Full paths of the notebooks, in run order.</param>
+/// <param name="OutDir">Where the executed .ipynb and .html files go.</param>
+/// <param name="Quick">Use each notebook's quick set (<c>metadata.fromscratch.quick</c>) under the explicit parameters.</param>
+/// <param name="Parameters">The <c>--param name=value</c> overrides, in order given (a later one wins).</param>
+/// <param name="CellTimeout">The longest one cell may run.</param>
+/// <param name="Child">Internal: this process runs exactly one notebook for a parent runner.</param>
+public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, string OutDir, bool Quick,
+    IReadOnlyList<KeyValuePair<string, string>> Parameters, TimeSpan CellTimeout, bool Child = false)
+{
+    /// <summary>The default per-cell timeout: long enough for the tutorial's full runs, short enough for a CI job.</summary>
+    public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(20);
+
+    /// <summary>The overrides for one notebook: its quick set when <see cref="Quick"/>, then the explicit ones.</summary>
+    public IReadOnlyDictionary<string, string> ParametersFor(JsonObject notebook)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Quick) foreach (var (k, v) in NotebookParameters.Quick(notebook)) values[k] = v;
+        foreach (var (k, v) in Parameters) values[k] = v;
+        return values;
+    }
+}
+
+/// <summary>
+/// The command line of the main job: runs notebooks headless, each in its own process (its working directory the
+/// notebook's folder), then prints one summary row per notebook.
+/// </summary>
 public static class RunnerCli
 {
-    public const string Usage = """
-        Usage: dotnet run --project lib/FromScratch.Runner -c Release -- [options] [notebook.ipynb ...]
+    private const string ResultMarker = "##fromscratch-result ";
 
-        Runs C# notebooks headless, in order, each in a fresh kernel with the notebook's folder as working directory.
-        Writes the executed notebook (outputs included) and a self-contained HTML page per notebook.
-        With no notebook given, runs notebooks/*.ipynb of the repository in name order.
+    private static readonly Argument<string[]> s_notebooks = new("notebook")
+    {
+        Description = "notebooks to run, in order (default: notebooks/*.ipynb of the repository, by name)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+    private static readonly Option<string?> s_out = new("--out") { Description = "output folder (default: out/ at the repository root)", HelpName = "DIR" };
+    private static readonly Option<bool> s_quick = new("--quick") { Description = "the short run the tests use: each notebook's quick parameter set (metadata fromscratch.quick)" };
+    private static readonly Option<string[]> s_param = new("--param", "-p")
+    {
+        Description = "override a variable of the notebook's parameters cell with a C# expression, e.g. --param itersNum=1200 (repeatable)",
+        HelpName = "NAME=VALUE",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private static readonly Option<int> s_cellTimeout = CliOption.Int("--cell-timeout", "fail a cell that runs longer than this many seconds",
+        (int)RunnerOptions.DefaultCellTimeout.TotalSeconds, min: 1, max: 24 * 3600, helpName: "SECONDS");
+    private static readonly Option<bool> s_child = new("--child") { Hidden = true };
 
-        Options:
-          --out DIR              output folder (default: out/ at the repository root)
-          --quick                set FROMSCRATCH_QUICK=1 so notebooks shorten long loops (tests only)
-          --cell-timeout SECONDS fail a cell that runs longer (default 3600)
-          -h, --help             show this help
+    public static RootCommand Command { get; } = new(
+        "Runs C# notebooks headless, each in a fresh kernel with the notebook's folder as working directory, and writes the " +
+        "executed notebook and a self-contained HTML page per notebook. Exit code: 0 when every notebook ran, 1 when one failed " +
+        "(all are still run; a summary names each failure), 2 for bad arguments or notebooks, 130/143 on SIGINT/SIGTERM.")
+    {
+        s_notebooks, s_out, s_quick, s_param, s_cellTimeout, s_child,
+    };
 
-        Exit code: 0 when every cell of every notebook succeeded, 1 on the first failing cell
-        (the notebook, the cell number and the error are printed; what ran is still written), 2 on bad arguments.
-        """;
+    public static Task<int> MainAsync(string[] args)
+    {
+        CliOption.RejectUnknownOptions(s_notebooks);
+        Command.SetAction(_ => 0);
+        return CliApp.RunAsync(Command, args, parse => RunAsync(parse),
+            KnownError.Of<NotebookFormatException>(CliApp.BadInput), KnownError.Of<NotebookParameterException>(CliApp.BadInput));
+    }
 
-    public static async Task<int> MainAsync(string[] args)
+    private static async Task<int> RunAsync(ParseResult parse)
     {
         // Child processes (#r "nuget:" restores, the setup cell's dotnet build) must not leave build servers behind.
-        foreach (var (key, value) in new[] { ("MSBUILDDISABLENODEREUSE", "1"), ("DOTNET_CLI_TELEMETRY_OPTOUT", "1"), ("DOTNET_NOLOGO", "1") })
+        foreach (var (key, value) in new[] { ("MSBUILDDISABLENODEREUSE", "1"), ("DOTNET_CLI_USE_MSBUILD_SERVER", "0"), ("UseSharedCompilation", "false"),
+                                             ("DOTNET_CLI_TELEMETRY_OPTOUT", "1"), ("DOTNET_NOLOGO", "1") })
         {
             if (Environment.GetEnvironmentVariable(key) is null) Environment.SetEnvironmentVariable(key, value);
         }
-        var notebooks = new List<string>();
-        string? outDir = null;
-        var cellTimeout = TimeSpan.FromHours(1);
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "-h" or "--help":
-                    Console.WriteLine(Usage);
-                    return 0;
-                case "--out" when i + 1 < args.Length:
-                    outDir = Path.GetFullPath(args[++i]);
-                    break;
-                case "--quick":
-                    Environment.SetEnvironmentVariable("FROMSCRATCH_QUICK", "1");
-                    break;
-                case "--cell-timeout" when i + 1 < args.Length && double.TryParse(args[i + 1], out var seconds) && seconds > 0:
-                    cellTimeout = TimeSpan.FromSeconds(seconds);
-                    i++;
-                    break;
-                default:
-                    if (args[i].StartsWith('-'))
-                    {
-                        Console.Error.WriteLine($"Unknown or incomplete option {args[i]}.\n\n{Usage}");
-                        return 2;
-                    }
-                    notebooks.Add(Path.GetFullPath(args[i]));
-                    break;
-            }
-        }
-
-        var root = FindRepositoryRoot();
+        var root = RepositoryRoot.Find();
+        var notebooks = (parse.GetValue(s_notebooks) ?? []).Select(Path.GetFullPath).ToList();
         if (notebooks.Count == 0)
         {
-            if (root is null)
-            {
-                Console.Error.WriteLine("No notebook given and no repository (FromScratch.slnx) found above the current directory.");
-                return 2;
-            }
+            if (root is null) return CliApp.Fail(Command, $"no notebook given and no repository ({RepositoryRoot.Marker}) found above {Environment.CurrentDirectory}.");
             notebooks.AddRange(Directory.EnumerateFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal));
         }
-        var missing = notebooks.Where(n => !File.Exists(n)).ToList();
-        if (missing.Count > 0)
-        {
-            Console.Error.WriteLine("Notebook not found: " + string.Join(", ", missing));
-            return 2;
-        }
-        outDir ??= Path.Combine(root ?? Directory.GetCurrentDirectory(), "out");
-        Directory.CreateDirectory(outDir);
+        var options = new RunnerOptions(
+            notebooks,
+            Path.GetFullPath(parse.GetValue(s_out) ?? Path.Combine(root ?? Environment.CurrentDirectory, "out")),
+            parse.GetValue(s_quick),
+            (parse.GetValue(s_param) ?? []).Select(NotebookParameters.ParseAssignment).ToList(),
+            TimeSpan.FromSeconds(parse.GetValue(s_cellTimeout)),
+            parse.GetValue(s_child));
 
-        var quick = Environment.GetEnvironmentVariable("FROMSCRATCH_QUICK") is "1" or "true";
-        Console.WriteLine($"Running {notebooks.Count} notebook(s){(quick ? " with FROMSCRATCH_QUICK=1" : "")}; output in {outDir}");
-        var total = Stopwatch.StartNew();
-        foreach (var path in notebooks)
+        if (options.Notebooks.FirstOrDefault(n => !File.Exists(n)) is { } missing) return CliApp.Fail(Command, $"notebook not found: {missing}");
+        // Every notebook and every parameter is checked before the first cell runs.
+        var prepared = options.Notebooks.Select(path =>
         {
-            var result = await NotebookRunner.RunAsync(path, cellTimeout, Console.Out);
-            var name = Path.GetFileNameWithoutExtension(path);
-            var ipynb = Path.Combine(outDir, name + ".ipynb");
-            var html = Path.Combine(outDir, name + ".html");
-            File.WriteAllText(ipynb, IpynbWriter.Write(result));
-            File.WriteAllText(html, HtmlPage.Render(result));
-            Console.WriteLine($"  wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), ipynb)} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
-            if (result.Failure is { } failure)
-            {
-                // The cell's output (and the log above) keeps the stack trace; the summary keeps the message.
-                var message = string.Join("\n", failure.Message.Replace("\r\n", "\n").Split('\n')
-                    .Where(l => !l.StartsWith("   at ", StringComparison.Ordinal) && !l.StartsWith("--- End of", StringComparison.Ordinal)));
-                Console.Error.WriteLine($"FAILED: {Path.GetFileName(path)}, cell {failure.CellNumber} of {result.Cells.Count}: {message.TrimEnd()}");
-                return 1;
-            }
+            var notebook = NotebookFile.Read(path);
+            return (Path: path, Notebook: NotebookParameters.Inject(notebook, options.ParametersFor(notebook), Path.GetFileName(path)));
+        }).ToList();
+        if (CheckOutDir(options.OutDir) is { } problem) return CliApp.Fail(Command, problem);
+
+        return options.Child
+            ? await RunChildAsync(options, prepared[0].Path, prepared[0].Notebook)
+            : await RunAllAsync(options, root, prepared.Select(p => (p.Path, p.Notebook)).ToList());
+    }
+
+    /// <summary>Null when <paramref name="dir"/> is (or can be made) a writable folder, else what is wrong.</summary>
+    internal static string? CheckOutDir(string dir)
+    {
+        if (File.Exists(dir)) return $"--out {dir} is a file, not a folder.";
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".write-test.{Environment.ProcessId}{AtomicFile.TempSuffix}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
         }
-        Console.WriteLine($"All {notebooks.Count} notebook(s) ran without a failing cell in {total.Elapsed.TotalSeconds:0.0} s.");
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--out {dir} is not a writable folder ({e.Message}).";
+        }
+    }
+
+    /// <summary>The parent: set-up check, then one child process per notebook, then the summary.</summary>
+    private static async Task<int> RunAllAsync(RunnerOptions options, string? root, List<(string Path, JsonObject Notebook)> notebooks)
+    {
+        ProcessTree.BecomeSubreaper();
+        // A private temporary folder for everything this run (and what it starts) creates; removed at the end and on a signal.
+        var temp = Directory.CreateTempSubdirectory("fromscratch-runner-");
+        Environment.SetEnvironmentVariable("TMPDIR", temp.FullName);
+        AtomicFile.RemoveLeftovers(options.OutDir);
+        using var run = new RunState(temp.FullName, options.OutDir);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; run.Stop(130); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; run.Stop(143); });
+
+        var quick = options.Quick ? " (--quick)" : "";
+        var overrides = options.Parameters.Count > 0 ? $", --param {string.Join(" ", options.Parameters.Select(p => $"{p.Key}={p.Value}"))}" : "";
+        Console.WriteLine($"Running {notebooks.Count} notebook(s){quick}{overrides}; output in {options.OutDir}");
+        var missing = await CheckDatasetsAsync(root, notebooks, run);
+
+        var summary = new RunSummary();
+        foreach (var (path, notebook) in notebooks)
+        {
+            if (DatasetCheck.Needed(notebook).FirstOrDefault(missing.ContainsKey) is { } loader)
+            {
+                // It would fail at its first load after minutes of retries: the reason was printed at the start.
+                summary.Add(Path.GetFileNameWithoutExtension(path), new ChildResult(false, null,
+                    $"not run: {DatasetCheck.DatasetName(loader)} cannot be had ({RunSummary.FirstLine(missing[loader])})"), TimeSpan.Zero);
+                continue;
+            }
+            var stopwatch = Stopwatch.StartNew();
+            var (result, lines) = await run.ChildAsync(ChildArguments(options, path), Path.GetDirectoryName(path)!, echo: true);
+            summary.Add(Path.GetFileNameWithoutExtension(path), result ?? new ChildResult(false, null,
+                $"the notebook's runner process ended without a result (exit code {run.LastExitCode}): {lines.LastOrDefault() ?? ""}"), stopwatch.Elapsed);
+        }
+        Console.WriteLine();
+        Console.Write(summary.Table());
+        return summary.AllSucceeded ? 0 : 1;
+    }
+
+    private static List<string> ChildArguments(RunnerOptions options, string notebook)
+    {
+        var args = new List<string> { "--child", "--out", options.OutDir, "--cell-timeout", ((int)options.CellTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (options.Quick) args.Add("--quick");
+        foreach (var (k, v) in options.Parameters) args.AddRange(["--param", $"{k}={v}"]);
+        args.Add(notebook);
+        return args;
+    }
+
+    /// <summary>Loads each dataset the notebooks need through the library's loaders; names what is missing and how to get it.</summary>
+    /// <returns>The loader's message for each dataset that cannot be had, by loader class name.</returns>
+    private static async Task<Dictionary<string, string>> CheckDatasetsAsync(string? root, List<(string Path, JsonObject Notebook)> notebooks, RunState run)
+    {
+        var needing = notebooks.Select(n => (n.Path, n.Notebook, Loaders: DatasetCheck.Needed(n.Notebook))).Where(n => n.Loaders.Count > 0).ToList();
+        if (needing.Count == 0) return [];
+        var loaders = needing.SelectMany(n => n.Loaders).Distinct().Order(StringComparer.Ordinal).ToList();
+        var first = needing[0];
+        string? checkFailure = null;
+        async Task<Dictionary<string, string>> Check()
+        {
+            var check = Path.Combine(run.TempDir, "setup-check.ipynb");
+            File.WriteAllText(check, DatasetCheck.Notebook(first.Notebook, loaders).ToJsonString());
+            var outDir = Path.Combine(run.TempDir, "setup-check-out");
+            var (result, lines) = await run.ChildAsync(["--child", "--out", outDir, check], Path.GetDirectoryName(first.Path)!, echo: false);
+            checkFailure = result is { Succeeded: true } ? null : result?.Error ?? $"exit code {run.LastExitCode}";
+            return DatasetCheck.Parse(lines);
+        }
+        Console.WriteLine($"Checking the datasets the notebooks load ({string.Join(", ", loaders.Select(DatasetCheck.DatasetName))}) …");
+        var missing = await Check();
+        if (checkFailure is not null)
+        {
+            // The setup cell itself failed: the notebooks will show why; nothing is known about the datasets.
+            Console.WriteLine($"⚠ could not check the datasets: the setup cell of {Path.GetFileName(first.Path)} failed ({checkFailure}).");
+            return [];
+        }
+        var packages = root is null ? [] : DebianPackage.Read(root).Where(p => p.NeededBy.Contains("runner")).ToList();
+        if (missing.Count > 0 && DebianPackage.CanInstall)
+        {
+            var toInstall = packages.Select(p => p.Name).Where(n => !DebianPackage.IsInstalled(n)).ToList();
+            if (toInstall.Count > 0 && DebianPackage.Install(toInstall, Console.Out)) missing = await Check();
+        }
+        foreach (var (loader, message) in missing)
+        {
+            var users = needing.Where(n => n.Loaders.Contains(loader)).Select(n => Path.GetFileNameWithoutExtension(n.Path));
+            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had, so {string.Join(", ", users)} will not run. The loader says:");
+            foreach (var line in message.Split('\n')) Console.WriteLine("    " + line);
+        }
+        if (missing.Count > 0 && packages.Count > 0 && !DebianPackage.CanInstall)
+            Console.WriteLine($"  On Debian: sudo apt-get install -y {string.Join(" ", packages.Select(p => p.Name))}");
+        if (missing.Count == 0) Console.WriteLine("Datasets: all present.");
+        return missing;
+    }
+
+    /// <summary>The child: runs one notebook in this process and writes its outputs; the result goes to the parent as one line.</summary>
+    private static async Task<int> RunChildAsync(RunnerOptions options, string path, JsonObject notebook)
+    {
+        // The kernel redirects Console while a cell runs (also one that timed out and still runs): log to the real stdout.
+        var log = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, TextWriter.Synchronized(log));
+        var name = result.Name;
+        var ipynb = Path.Combine(options.OutDir, name + ".ipynb");
+        var html = Path.Combine(options.OutDir, name + ".html");
+        AtomicFile.WriteAllText(ipynb, IpynbWriter.Write(result));
+        AtomicFile.WriteAllText(html, HtmlPage.Render(result));
+        log.WriteLine($"  wrote {ipynb} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
+        var failure = result.Failure;
+        var childResult = new ChildResult(failure is null, failure?.CellNumber, failure is null ? null : RunSummary.FirstLine(failure.Message));
+        log.WriteLine(ResultMarker + JsonSerializer.Serialize(childResult));
+        log.Flush();
+        // A cell that timed out may still be running on another thread: end the process, not just this method.
+        Environment.Exit(0);
         return 0;
     }
 
-    internal static string? FindRepositoryRoot()
+    /// <summary>What one child reports.</summary>
+    internal sealed record ChildResult(bool Succeeded, int? Cell, string? Error);
+
+    /// <summary>The parent's running state: the current child, the temporary folder, and the signal handling.</summary>
+    private sealed class RunState(string tempDir, string outDir) : IDisposable
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        private Process? _current;
+        private int _stopping;
+
+        public string TempDir { get; } = tempDir;
+        public int LastExitCode { get; private set; }
+
+        public async Task<(ChildResult? Result, List<string> Lines)> ChildAsync(IEnumerable<string> args, string workingDirectory, bool echo)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "FromScratch.slnx"))) return dir.FullName;
+            var host = Environment.ProcessPath!;
+            var psi = new ProcessStartInfo(host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(typeof(RunnerCli).Assembly.Location);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            var lines = new List<string>();
+            ChildResult? result = null;
+            void OnLine(string? line)
+            {
+                if (line is null) return;
+                if (line.StartsWith(ResultMarker, StringComparison.Ordinal))
+                {
+                    result = JsonSerializer.Deserialize<ChildResult>(line[ResultMarker.Length..]);
+                    return;
+                }
+                lock (lines) lines.Add(line);
+                if (echo) Console.WriteLine(line);
+            }
+            using var process = new Process { StartInfo = psi };
+            process.OutputDataReceived += (_, e) => OnLine(e.Data);
+            process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+            lock (this)
+            {
+                if (_stopping != 0) return (null, lines);
+                process.Start();
+                _current = process;
+            }
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await process.WaitForExitAsync();
+            process.WaitForExit();
+            lock (this) _current = null;
+            LastExitCode = process.ExitCode;
+            ProcessTree.KillDescendants(); // whatever the notebook started and left behind
+            return (result, lines);
         }
-        return null;
+
+        /// <summary>On SIGINT/SIGTERM: stop the current notebook, end every process the run started, clean up, exit.</summary>
+        public void Stop(int exitCode)
+        {
+            if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
+            Console.Error.WriteLine($"\nStopped by {(exitCode == 130 ? "SIGINT" : "SIGTERM")}: ending the current notebook and every process this run started.");
+            lock (this)
+            {
+                try { _current?.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            }
+            ProcessTree.KillDescendants();
+            Dispose();
+            Environment.Exit(exitCode);
+        }
+
+        public void Dispose()
+        {
+            AtomicFile.RemoveLeftovers(outDir);
+            try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 }

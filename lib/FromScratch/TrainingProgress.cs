@@ -208,17 +208,25 @@ public sealed class ConsoleProgress
     /// <param name="progress">The progress to show.</param>
     /// <param name="writer">Where to write; <see cref="Console.Out"/> when omitted.</param>
     /// <param name="interactive">Rewrite one line in place; by default, when the console output is not redirected.</param>
-    public ConsoleProgress(TrainingProgress progress, TextWriter? writer = null, bool? interactive = null)
+    /// <param name="width">The terminal's width in columns; by default the console's (80 when it cannot tell), unlimited for a given writer.</param>
+    public ConsoleProgress(TrainingProgress progress, TextWriter? writer = null, bool? interactive = null, int? width = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
         this.progress = progress;
         this.writer = writer ?? Console.Out;
         Interactive = interactive ?? !Console.IsOutputRedirected;
+        Width = Math.Max(20, width ?? (writer is null ? ConsoleWidth() : int.MaxValue));
         progress.Refresh += OnRefresh;
     }
 
     /// <summary>Whether the line is rewritten in place.</summary>
     public bool Interactive { get; }
+
+    /// <summary>
+    /// The terminal's width. The rewritten line stays shorter than this: a line that wrapped could not be rewritten with
+    /// <c>\r</c>, and every redraw would add a line.
+    /// </summary>
+    public int Width { get; }
 
     /// <summary>A text bar, e.g. <c>[########------------]</c> for 40% with width 20.</summary>
     public static string Bar(double fraction, int width = 20)
@@ -234,7 +242,7 @@ public sealed class ConsoleProgress
         {
             // The tutorial's line per epoch stays on screen; the progress line below it is rewritten in place.
             if (reason is RefreshReason.Epoch) WriteOver(EpochLine(), newLine: true);
-            WriteOver(Bar(progress.Fraction) + " " + progress.StatusLine(), newLine: ended);
+            WriteOver(Fit(Bar(progress.Fraction), progress.StatusLine()), newLine: ended);
             writer.Flush();
         }
         else if (reason is RefreshReason.Epoch)
@@ -253,6 +261,34 @@ public sealed class ConsoleProgress
         var e = progress.LastEpoch!;
         return string.Create(CultureInfo.InvariantCulture,
             $"{e}   (epoch {e.Epoch}, iteration {e.Iteration}/{progress.Iterations}, {TrainingProgress.Seconds(e.Elapsed)})");
+    }
+
+    /// <summary>
+    /// The bar and the status in <see cref="Width"/> − 1 columns: the status's last parts (accuracies, loss) go first,
+    /// then the bar; what still does not fit is cut.
+    /// </summary>
+    private string Fit(string bar, string status)
+    {
+        int room = Width - 1;
+        var parts = status.Split(" · ");
+        for (int keep = parts.Length; keep >= 1; keep--)
+        {
+            var line = bar + " " + string.Join(" · ", parts[..keep]);
+            if (line.Length <= room) return line;
+        }
+        return status.Length <= room ? status : status[..(room - 1)] + "…";
+    }
+
+    private static int ConsoleWidth()
+    {
+        try
+        {
+            return Console.IsOutputRedirected || Console.WindowWidth <= 0 ? 80 : Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
     }
 
     private void WriteOver(string line, bool newLine)

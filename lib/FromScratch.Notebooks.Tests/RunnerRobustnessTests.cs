@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FromScratch.Notebooks.Tests;
+
+/// <summary>Issue 10 §2–§3: the runner's command line, malformed notebooks, parameters, output volume, timeouts and signals.</summary>
+public sealed class RunnerRobustnessTests(ITestOutputHelper output)
+{
+    private static readonly string ParamsCell = new JsonObject
+    {
+        ["cell_type"] = "code", ["id"] = "p", ["execution_count"] = null, ["outputs"] = new JsonArray(),
+        ["metadata"] = new JsonObject { ["tags"] = new JsonArray("parameters") },
+        ["source"] = "int itersNum = 10000;   // steps\nstring label = \"full\";",
+    }.ToJsonString();
+
+    private static readonly string ParamsNotebook = RunnerTests.NotebookWith("""{"fromscratch":{"quick":{"itersNum":"1200","label":"\"quick\""}}}""",
+        ParamsCell, "Console.WriteLine($\"itersNum={itersNum} label={label} type={itersNum.GetType().Name}\");");
+
+    /// <summary>Runs the built runner with these arguments in a temporary folder holding <paramref name="files"/>.</summary>
+    private async Task<(ProcessResult Run, string Dir)> RunnerAsync(string[] args, params (string Name, string Text)[] files)
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-").FullName;
+        foreach (var (name, text) in files) File.WriteAllText(Path.Combine(dir, name), text);
+        var run = await ChildProcess.RunAsync("dotnet", [Repo.RunnerDll, .. args], dir, TimeSpan.FromMinutes(5), Repo.ApplyNotebookEnvironment);
+        output.WriteLine($"exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s\n{run.Output}");
+        Assert.Empty(run.Leaked);
+        return (run, dir);
+    }
+
+    private static void AssertBadInput(ProcessResult run, string expected)
+    {
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Output);
+        Assert.DoesNotContain("Unhandled exception", run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        Assert.DoesNotContain("▶", run.Output); // nothing ran
+    }
+
+    [Fact]
+    public async Task Help_exits_0_with_the_usage()
+    {
+        var (run, dir) = await RunnerAsync(["--help"]);
+        Directory.Delete(dir, true);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--param", run.Output);
+        Assert.Contains("--cell-timeout", run.Output);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "unknown option --bogus")]
+    [InlineData("--cell-timeout 0", "--cell-timeout 0: is out of range: it must be 1…86400")]
+    [InlineData("--cell-timeout 100000", "--cell-timeout 100000: is out of range")]
+    [InlineData("--cell-timeout 0,5", "--cell-timeout 0,5: is not a whole number")]
+    [InlineData("--cell-timeout", "--cell-timeout")]
+    [InlineData("--param itersNum", "--param itersNum: expected name=value")]
+    [InlineData("--param itersNum=12+", "--param itersNum=12+: the value is not a C# expression")]
+    [InlineData("--param steps=5", "--param steps is not declared in its parameters cell (cell 1 declares itersNum, label)")]
+    [InlineData("missing.ipynb", "notebook not found")]
+    public async Task Bad_arguments_print_one_line_and_exit_2_before_anything_runs(string args, string expected)
+    {
+        var (run, dir) = await RunnerAsync([.. args.Split(' '), "p.ipynb"], ("p.ipynb", ParamsNotebook));
+        Directory.Delete(dir, true);
+        AssertBadInput(run, expected);
+        if (expected.StartsWith("--cell", StringComparison.Ordinal) || expected.StartsWith("unknown", StringComparison.Ordinal))
+            Assert.Contains("Usage:", run.Output);
+    }
+
+    [Theory]
+    [InlineData("", "the file is empty")]
+    [InlineData("{\"cells\": [", "not JSON")]
+    [InlineData("[1, 2]", "a JSON array, not a notebook")]
+    [InlineData("{\"metadata\": {}}", "no \"cells\" array")]
+    [InlineData("{\"cells\": [42]}", "cell 1 is not a JSON object")]
+    public async Task A_malformed_notebook_is_named_and_exits_2(string json, string expected)
+    {
+        var (run, dir) = await RunnerAsync(["bad.ipynb"], ("bad.ipynb", json));
+        Directory.Delete(dir, true);
+        AssertBadInput(run, "bad.ipynb: " + expected);
+    }
+
+    [Fact]
+    public async Task A_parameter_for_a_notebook_without_a_parameters_cell_names_both()
+    {
+        var (run, dir) = await RunnerAsync(["--param", "itersNum=5", "plain.ipynb"], ("plain.ipynb", RunnerTests.Notebook("var x = 1;")));
+        Directory.Delete(dir, true);
+        AssertBadInput(run, "plain.ipynb has no parameters cell (a code cell tagged \"parameters\"), so it takes no --param (itersNum)");
+    }
+
+    [Fact]
+    public async Task The_output_folder_is_checked_before_the_first_cell()
+    {
+        var (run, dir) = await RunnerAsync(["--out", "taken", "p.ipynb"], ("p.ipynb", ParamsNotebook), ("taken", "a file"));
+        Directory.Delete(dir, true);
+        AssertBadInput(run, "taken is a file, not a folder");
+        (run, dir) = await RunnerAsync(["--out", "/proc/fromscratch-out", "p.ipynb"], ("p.ipynb", ParamsNotebook));
+        Directory.Delete(dir, true);
+        AssertBadInput(run, "--out /proc/fromscratch-out is not a writable folder");
+    }
+
+    [Theory]
+    [InlineData("", "itersNum=10000 label=full type=Int32")]
+    [InlineData("--quick", "itersNum=1200 label=quick type=Int32")]
+    [InlineData("--quick --param itersNum=7*6", "itersNum=42 label=quick type=Int32")]
+    [InlineData("--param label=\"x=y\" --param itersNum=3", "itersNum=3 label=x=y type=Int32")]
+    public async Task Parameters_are_injected_after_the_parameters_cell(string args, string expected)
+    {
+        var (run, dir) = await RunnerAsync([.. args.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--out", "out", "p.ipynb"], ("p.ipynb", ParamsNotebook));
+        try
+        {
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains(expected, run.Output);
+            var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "out", "p.ipynb")))!["cells"]!.AsArray();
+            if (args.Length == 0)
+            {
+                Assert.Equal(2, cells.Count);
+                return;
+            }
+            Assert.Equal(3, cells.Count);
+            Assert.Equal("injected-parameters", (string?)cells[1]!["metadata"]!["tags"]![0]);
+            Assert.Contains("itersNum = ", RunnerTests.Join(cells[1]!["source"]));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task A_cell_printing_100_MB_finishes_within_seconds_and_its_stored_output_is_capped_with_a_note()
+    {
+        var (run, dir) = await RunnerAsync(["--out", "out", "loud.ipynb"], ("loud.ipynb", RunnerTests.Notebook(
+            "var line = new string('x', 1023); var clock = System.Diagnostics.Stopwatch.StartNew();\n" +
+            "for (int i = 0; i < 100_000; i++) Console.WriteLine(line);\n" +
+            "Console.Error.WriteLine($\"printed in {clock.Elapsed.TotalSeconds:0.0} s\");")));
+        try
+        {
+            Assert.Equal(0, run.ExitCode);
+            Assert.True(run.Elapsed < TimeSpan.FromSeconds(90), $"the runner took {run.Elapsed.TotalSeconds:0} s for 100 MB of output");
+            var executed = new FileInfo(Path.Combine(dir, "out", "loud.ipynb"));
+            Assert.True(executed.Length < 8_000_000, $"the executed notebook holds {executed.Length:N0} bytes: the stored output is not capped");
+            Assert.Contains("more characters of output were not stored", File.ReadAllText(executed.FullName));
+            Assert.Contains("more line(s) not shown here", run.Output);
+            Assert.True(run.Output.Length < 2_000_000, "the log echoes every line");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task A_cell_over_the_timeout_fails_and_the_next_notebook_still_runs()
+    {
+        var (run, dir) = await RunnerAsync(["--out", "out", "--cell-timeout", "20", "a.ipynb", "b.ipynb"],
+            ("a.ipynb", RunnerTests.Notebook("Console.WriteLine(\"spinning\"); while (true) { }")), ("b.ipynb", RunnerTests.Notebook("Console.WriteLine(\"b ran\");")));
+        Directory.Delete(dir, true);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"✗ a +\d+\.\d s  cell 1: the cell did not finish within 20 s \(--cell-timeout\)", run.Output);
+        Assert.Contains("b ran", run.Output);   // a fresh process: the spinning cell of a does not slow b down
+        Assert.Matches(@"✓ b +\d+\.\d s", run.Output);
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(120));
+    }
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    public async Task A_signal_stops_the_cell_kills_what_the_run_started_and_leaves_no_broken_or_temporary_files(string signal, int exitCode)
+    {
+        var dir = Directory.CreateTempSubdirectory("fromscratch-runner-test-").FullName;
+        var tmp = Directory.CreateDirectory(Path.Combine(dir, "tmp")).FullName;
+        var outDir = Directory.CreateDirectory(Path.Combine(dir, "out")).FullName;
+        File.WriteAllText(Path.Combine(outDir, "slow.ipynb"), "previous good file");
+        File.WriteAllText(Path.Combine(dir, "slow.ipynb"), RunnerTests.Notebook(
+            "var sleeper = System.Diagnostics.Process.Start(\"sleep\", \"1000\");\n" +
+            "System.IO.File.WriteAllText(System.IO.Path.Combine(System.IO.Path.GetTempPath(), \"cell-temp.txt\"), \"x\");\n" +
+            "Console.WriteLine($\"started {sleeper.Id}\"); System.Threading.Thread.Sleep(-1);"));
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Repo.RunnerDll, "--out", outDir, Path.Combine(dir, "slow.ipynb") }) psi.ArgumentList.Add(a);
+        Repo.ApplyNotebookEnvironment(psi.Environment);
+        psi.Environment["TMPDIR"] = tmp;
+        var alreadyRunning = ProcessLeaks.Live().ToHashSet();
+        var log = new StringBuilder();
+        var started = new TaskCompletionSource<int>();
+        using var runner = new Process { StartInfo = psi };
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            lock (log) log.AppendLine(line);
+            if (line.Contains("│ started ", StringComparison.Ordinal)) started.TrySetResult(int.Parse(line[(line.LastIndexOf(' ') + 1)..]));
+        }
+        runner.OutputDataReceived += (_, e) => OnLine(e.Data);
+        runner.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        IReadOnlyList<string> leaked;
+        try
+        {
+            runner.Start();
+            runner.BeginOutputReadLine();
+            runner.BeginErrorReadLine();
+            runner.Exited += (_, _) => started.TrySetException(new InvalidOperationException($"the runner exited early:\n{log}"));
+            runner.EnableRaisingEvents = true;
+            var sleeper = await started.Task.WaitAsync(TimeSpan.FromMinutes(3));
+            var stopwatch = Stopwatch.StartNew();
+            Process.Start("kill", [$"-{signal}", runner.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            Assert.True(runner.WaitForExit(30_000), "the runner did not stop within 30 s of the signal");
+            runner.WaitForExit();
+            output.WriteLine($"stopped in {stopwatch.Elapsed.TotalSeconds:0.0} s\n{log}");
+            Assert.Equal(exitCode, runner.ExitCode);
+            Assert.False(File.Exists($"/proc/{sleeper}/stat") && ProcFs.State(sleeper) is not ('Z' or null), "the cell's child process survived");
+            Assert.Equal("previous good file", File.ReadAllText(Path.Combine(outDir, "slow.ipynb")));
+            Assert.Empty(Directory.GetFiles(outDir, "*.fromscratch-tmp"));
+            Assert.Empty(Directory.GetFileSystemEntries(tmp)); // the run's temporary folder (and what the cell put there) is gone
+            Assert.DoesNotContain("Unhandled exception", log.ToString());
+        }
+        finally
+        {
+            ChildProcess.KillTree(runner);
+            leaked = ProcessLeaks.Sweep(alreadyRunning);
+            Directory.Delete(dir, true);
+        }
+        Assert.True(leaked.Count == 0, $"left running after the signal (now killed): {string.Join("; ", leaked)}");
+    }
+}
