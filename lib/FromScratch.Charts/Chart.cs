@@ -10,7 +10,9 @@ namespace FromScratch.Charts;
 /// a <c>div</c> plus a <c>Plotly.newPlot</c> call. The fragment does not contain plotly.js itself;
 /// it draws as soon as <see cref="PlotlyJs.LoaderHtml"/> has run once on the same page
 /// (the notebook setup cell displays it; the runner's HTML page includes it at the top).
+/// Notebooks show it as that fragment (see <see cref="NotebookFormatterSource"/>).
 /// </summary>
+[TypeFormatterSource(typeof(NotebookFormatterSource))]
 public sealed class Chart
 {
     private static int s_counter;

@@ -223,14 +223,17 @@ public static class Plot
         int h = list[0].Count / imageWidth, w = imageWidth, gap = 2;
         columns = Math.Clamp(columns, 1, list.Count);
         int rows = (list.Count + columns - 1) / columns;
-        int cellW = w + gap;
         // Screen pixels per image pixel: 2 to 4, so that a row of images is about 720 px wide at most.
-        int scale = Math.Max(2, Math.Min(4, 720 / (columns * cellW)));
+        int scale = Math.Max(2, Math.Min(4, 720 / (columns * (w + gap))));
+        // Neighbouring labels must not run together: the gap between images widens to fit the widest label.
+        int labelPx = labels is null ? 0 : labels.Max(l => TextWidth(l));
+        int gapX = Math.Max(gap, (labelPx + 8 + scale - 1) / scale - w);
+        int cellW = w + gapX;
         // With labels, the gap between image rows is tall enough for a 12 px label (in image pixels at this scale).
         int cellH = h + (labels is null ? gap : gap + (16 + scale - 1) / scale);
         // One heatmap of all images with null (transparent) gaps: one trace draws fast in the browser.
         var z = new double?[(rows - 1) * cellH + h][];
-        for (int r = 0; r < z.Length; r++) z[r] = new double?[columns * cellW - gap];
+        for (int r = 0; r < z.Length; r++) z[r] = new double?[columns * cellW - gapX];
         var annotations = new JsonArray();
         for (int k = 0; k < list.Count; k++)
         {
@@ -272,10 +275,24 @@ public static class Plot
         }
         chart.Axis("yaxis")["autorange"] = "reversed";
         chart.Axis("yaxis")["scaleanchor"] = "x";
-        int plotW = columns * cellW * scale, plotH = rows * cellH * scale + (labels is null ? 0 : 16);
-        chart.Layout["margin"] = new JsonObject { ["l"] = 10, ["r"] = 10, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
-        return chart.WithLayout(title, width: plotW + 20, height: plotH + (title is null ? 40 : 70));
+        int plotW = (columns * cellW - gapX) * scale, plotH = rows * cellH * scale + (labels is null ? 0 : 16);
+        // The outer labels reach beyond their image by up to half of the gap: the side margins hold that.
+        int side = Math.Max(10, (labelPx - w * scale) / 2 + 4);
+        chart.Layout["margin"] = new JsonObject { ["l"] = side, ["r"] = side, ["b"] = 10, ["t"] = title is null ? 30 : 60 };
+        // A long title must not be clipped at both ends: the chart is at least as wide as the title.
+        int width = Math.Max(plotW + 2 * side, title is null ? 0 : TextWidth(title, TitleFontSize) + 40);
+        return chart.WithLayout(title, width: width, height: plotH + (title is null ? 40 : 70));
     }
+
+    /// <summary>plotly.js's default title font size (px).</summary>
+    internal const int TitleFontSize = 17;
+
+    /// <summary>
+    /// About how wide <paramref name="text"/> is in plotly.js's default sans-serif font of <paramref name="fontSize"/> px:
+    /// 0.6 em per character (wide enough for capitals and digits), 1 em for CJK characters.
+    /// </summary>
+    internal static int TextWidth(string text, int fontSize = 12) =>
+        (int)Math.Ceiling(text.Sum(c => c >= '\u1100' && char.IsLetter(c) ? 1.0 : 0.6) * fontSize);
 
     private static readonly HashSet<string> s_darkToLight = new(StringComparer.OrdinalIgnoreCase) { "Blues", "Greens", "Greys", "Reds", "YlGnBu", "YlOrRd" };
 

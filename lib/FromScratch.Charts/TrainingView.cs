@@ -15,9 +15,10 @@ namespace FromScratch.Charts;
 /// view.Redraw += () =&gt; shown.Update(view);                     // … replaced in place while training runs
 /// FastTrainer.Train(net, data, options, view.OnEpoch, view.OnStep);
 /// </code>
-/// The notebook setup cell registers the HTML formatter (<see cref="ToHtml"/>) and the text one (<see cref="ToString"/>).
+/// A notebook shows it as HTML (<see cref="ToHtml"/>) and as text (<see cref="ToString"/>), see <see cref="NotebookFormatterSource"/>.
 /// Outside a notebook use <see cref="ConsoleProgress"/> on a <see cref="TrainingProgress"/>.
 /// </summary>
+[TypeFormatterSource(typeof(NotebookFormatterSource), PreferredMimeTypes = [NotebookFormatter.Html, NotebookFormatter.PlainText])]
 public sealed class TrainingView
 {
     /// <param name="iterations">How many iterations the training runs (<see cref="TrainingOptions.Iterations"/>).</param>

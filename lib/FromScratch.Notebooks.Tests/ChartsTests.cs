@@ -97,6 +97,37 @@ public sealed class ChartsTests
     }
 
     [Fact]
+    public void Neighbouring_image_labels_do_not_run_together()
+    {
+        // 06's most confident mistakes: five 28-px images a row, labels like "Sneaker → Ankle boot".
+        string[] labels = ["Sneaker → Ankle boot", "Sandal → Sneaker", "Shirt → T-shirt/top", "Coat → Pullover", "Bag → Shirt"];
+        var chart = Plot.Images(labels.Select(_ => new float[784]), labels: labels, columns: 5, title: "Most confident mistakes (true → predicted)");
+        var annotations = chart.Figure["layout"]!["annotations"]!.AsArray();
+        var x = annotations.Select(a => (double)a!["x"]!).ToArray();            // label centres, in image pixels
+        double screenPerImagePixel = ((int)chart.Figure["layout"]!["width"]! - 2 * (int)chart.Figure["layout"]!["margin"]!["l"]!)
+                                     / (double)chart.Figure["data"]![0]!["z"]![0]!.AsArray().Count;
+        for (int k = 1; k < labels.Length; k++)
+        {
+            double room = (x[k] - x[k - 1]) * screenPerImagePixel;              // screen px between two label centres
+            double needed = (Plot.TextWidth(labels[k - 1]) + Plot.TextWidth(labels[k])) / 2.0;
+            Assert.True(room >= needed + 4, $"labels {k - 1} and {k}: {room:0} px apart, {needed:0} px wide");
+        }
+        // the outer labels stay inside the chart
+        Assert.True((int)chart.Figure["layout"]!["margin"]!["l"]! >= (Plot.TextWidth(labels[0]) - 28 * screenPerImagePixel) / 2);
+    }
+
+    [Fact]
+    public void A_long_title_fits_the_image_grid()
+    {
+        // 05's W1 chart: 50 hidden units, ten a row, and a long title.
+        const string title = "W1 (784, 50): each hidden unit's weights as a 28×28 image (red +, blue −)";
+        var chart = Plot.Images(Enumerable.Range(0, 50).Select(_ => new float[784]), labels: Enumerable.Range(0, 50).Select(j => $"unit {j}").ToList(),
+            columns: 10, title: title, signed: true);
+        Assert.True((int)chart.Figure["layout"]!["width"]! >= Plot.TextWidth(title, Plot.TitleFontSize) + 40);
+        Assert.True(Plot.TextWidth(title, Plot.TitleFontSize) > 620, "the title is wider than the grid alone (the case that was clipped)");
+    }
+
+    [Fact]
     public void Bad_arguments_say_what_is_wrong()
     {
         Assert.Contains("3 labels for 2 images", Assert.Throws<ArgumentException>(() =>

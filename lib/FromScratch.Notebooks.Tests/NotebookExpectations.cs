@@ -5,7 +5,7 @@ namespace FromScratch.Notebooks.Tests;
 
 /// <summary>What a notebook must show when it runs with FROMSCRATCH_QUICK=1 (in the runner and in the stock kernel).</summary>
 /// <param name="MinCharts">How many chart outputs (FromScratch.Charts) the notebook displays at least.</param>
-/// <param name="Patterns">Regexes that must each match the notebook's text: stdout plus the text/plain of its values.</param>
+/// <param name="Patterns">Regexes that must each match the notebook's text: stdout plus the text of its values (<see cref="NotebookExpectations.TextOf"/>).</param>
 /// <param name="Check">Any further check of that text; returns an error message, or null when it passes.</param>
 /// <param name="MinUpdates">
 /// How many outputs updates (DisplayedValueUpdated, e.g. a live training view) the stock kernel must send at least. The runner
@@ -45,6 +45,9 @@ public static class NotebookExpectations
                 @"^W1 \(784, 20\)$", @"^b1 \(1, 20\)$", @"^W2 \(20, 10\)$", @"^b2 \(1, 10\)$",
                 @"same as TwoLayerNet\.Predict: max \|Δ\| = 0$",
                 @"numerical gradient [\d.]+ s, backprop [\d.]+ ms",
+                // the hand-written backprop gradient equals the library's, exactly, for every parameter (a table: its HTML's text)
+                @"\{ name = W1, shape = \(784, 20\), maxAbsDiffFromLibrary = 0 \}", @"\{ name = b1, shape = \(1, 20\), maxAbsDiffFromLibrary = 0 \}",
+                @"\{ name = W2, shape = \(20, 10\), maxAbsDiffFromLibrary = 0 \}", @"\{ name = b2, shape = \(1, 10\), maxAbsDiffFromLibrary = 0 \}",
             ],
             Check: NumberAtMost(@"max \|numerical − backprop\| over all parameters \(δ = 0\): (\S+)", 1e-8)),
         // The tutorial's full run (10000 iterations) also in tests: 17 evaluations, iteration 0 included.
@@ -180,6 +183,18 @@ public static class NotebookExpectations
     public static NotebookExpectation For(string notebook) => All.TryGetValue(notebook, out var e) ? e : new();
 
     /// <summary>Checks <paramref name="text"/> against <paramref name="expectation"/>; returns every problem found.</summary>
+    /// <summary>
+    /// The text an output of <paramref name="mimeType"/> adds to what the patterns see: text/plain as it is, the text of
+    /// other HTML (tables of values) without its tags; a chart's HTML adds nothing (charts are counted instead).
+    /// </summary>
+    public static string TextOf(string? mimeType, string value) => mimeType switch
+    {
+        "text/plain" => value + "\n",
+        "text/html" when !value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)
+            => System.Net.WebUtility.HtmlDecode(Regex.Replace(Regex.Replace(value, "<(script|style)[^>]*>.*?</\\1>", "", RegexOptions.Singleline), "<[^>]+>", " ")) + "\n",
+        _ => "",
+    };
+
     /// <summary>What every notebook's setup cell prints.</summary>
     public static readonly string[] Common =
     [

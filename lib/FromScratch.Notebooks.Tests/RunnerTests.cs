@@ -45,10 +45,12 @@ public sealed class RunnerTests(ITestOutputHelper output)
             foreach (var o in cell["outputs"]!.AsArray().Select(o => o!.AsObject()))
             {
                 Assert.NotEqual("error", (string?)o["output_type"]);
+                Assert.False((string?)o["name"] == "stderr", $"{notebook}: a cell wrote to stderr: {Join(o["text"])}");
                 text.Append(Join(o["text"]));
                 if (o["data"] is JsonObject data)
                 {
-                    text.Append(Join(data["text/plain"])).Append('\n');
+                    text.Append(NotebookExpectations.TextOf("text/plain", Join(data["text/plain"])));
+                    if (data["text/plain"] is null) text.Append(NotebookExpectations.TextOf("text/html", Join(data["text/html"])));
                     if (Join(data["text/html"]).Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;
                 }
             }

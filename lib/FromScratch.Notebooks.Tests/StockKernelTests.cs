@@ -34,6 +34,11 @@ public sealed class StockKernelTests(ITestOutputHelper output)
                 var result = await kernel.SubmitAsync(source, TimeSpan.FromMinutes(10));
                 output.WriteLine($"cell {number}: {(result.Succeeded ? "ok" : "FAILED")} at {stopwatch.Elapsed.TotalSeconds:0.0} s");
                 Assert.True(result.Succeeded, $"{notebook} cell {number} failed in the stock kernel: {result.Error}\n{kernel.Log()}");
+                // No compiler warning and no stderr in any cell: Jupyter shows both as red stderr (e.g. CS1701 about MathNet's references).
+                var noise = result.Events.Where(e => (string?)e["eventType"] is "StandardErrorValueProduced"
+                        || (string?)e["eventType"] is "DiagnosticsProduced" && (e["event"]?["diagnostics"] as JsonArray ?? []).Any(d => (string?)d?["severity"] is "warning" or "error"))
+                    .Select(e => e["event"]?.ToJsonString()).ToList();
+                Assert.True(noise.Count == 0, $"{notebook} cell {number} printed a warning or stderr in the stock kernel: {string.Join("; ", noise)}");
                 foreach (var e in result.Events)
                 {
                     var type = (string?)e["eventType"];
@@ -46,7 +51,7 @@ public sealed class StockKernelTests(ITestOutputHelper output)
                         foreach (var v in values)
                         {
                             var value = (string?)v?["value"] ?? "";
-                            if ((string?)v?["mimeType"] == "text/plain") text.Append(value).Append('\n');
+                            text.Append(NotebookExpectations.TextOf((string?)v?["mimeType"], value));
                             // An update redraws an output already counted: count the charts of new outputs only.
                             if ((string?)v?["mimeType"] == "text/html" && type is not "DisplayedValueUpdated"
                                 && value.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) charts++;

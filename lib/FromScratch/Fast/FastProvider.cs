@@ -23,13 +23,13 @@ public sealed class FastProvider : ILinearAlgebraProvider
     /// <summary>The shared instance.</summary>
     public static FastProvider Instance { get; } = new();
 
-    /// <summary>Makes this provider MathNet's linear-algebra provider for the whole process; returns the one it replaced.</summary>
-    public static ILinearAlgebraProvider Use()
-    {
-        var previous = LinearAlgebraControl.Provider;
-        LinearAlgebraControl.Provider = Instance;
-        return previous;
-    }
+    /// <summary>Makes this provider MathNet's linear-algebra provider for the whole process.</summary>
+    /// <remarks>
+    /// Returns nothing on purpose: a notebook cell whose code has MathNet's <see cref="ILinearAlgebraProvider"/> as a type
+    /// makes the script compiler resolve that interface's <c>Complex</c> half, and so MathNet's reference to
+    /// System.Runtime.Numerics 6.0, and it warns CS1701 (which project builds suppress by default, notebooks do not).
+    /// </remarks>
+    public static void Use() => LinearAlgebraControl.Provider = Instance;
 
     /// <summary>Puts MathNet's default managed provider back.</summary>
     public static void UseManaged() => LinearAlgebraControl.UseManaged();
