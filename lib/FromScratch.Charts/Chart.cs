@@ -13,7 +13,7 @@ namespace FromScratch.Charts;
 /// Notebooks show it as that fragment (see <see cref="NotebookFormatterSource"/>).
 /// </summary>
 [TypeFormatterSource(typeof(NotebookFormatterSource))]
-public sealed class Chart
+public sealed class Chart : IHtmlOutput
 {
     private static int s_counter;
 

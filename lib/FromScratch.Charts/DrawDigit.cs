@@ -17,8 +17,8 @@ namespace FromScratch.Charts;
 /// 20×20 keeping its aspect ratio (grey levels are the covered area, i.e. anti-aliased), then placed in 28×28 so that its
 /// centre of mass is at the centre; values are in [0, 1] like <c>Mnist.Load(normalize: true)</c>.
 /// </remarks>
-[TypeFormatterSource(typeof(HtmlOutputFormatterSource))]
-public sealed class DrawDigit
+[TypeFormatterSource(typeof(NotebookFormatterSource), PreferredMimeTypes = [NotebookFormatter.Html, NotebookFormatter.PlainText])]
+public sealed class DrawDigit : IHtmlOutput
 {
     private static int s_counter;
     private readonly JsonObject network;

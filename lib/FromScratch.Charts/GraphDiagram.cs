@@ -31,8 +31,8 @@ public sealed record GraphEdge(string From, string To, string? Forward, string? 
 /// the forward pass in black from left to right, the backward pass in red from right to left.
 /// Build one with <see cref="ComputationalGraph"/>.
 /// </summary>
-[TypeFormatterSource(typeof(HtmlOutputFormatterSource))]
-public sealed class GraphDiagram
+[TypeFormatterSource(typeof(NotebookFormatterSource), PreferredMimeTypes = [NotebookFormatter.Html, NotebookFormatter.PlainText])]
+public sealed class GraphDiagram : IHtmlOutput
 {
     internal const double CharWidth = 7.0;   // 12 px monospace
     internal const double LineHeight = 15;

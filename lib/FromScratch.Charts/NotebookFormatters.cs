@@ -1,6 +1,6 @@
 namespace FromScratch.Charts;
 
-// How a .NET Interactive kernel (Polyglot Notebooks, Jupyter, our runner) shows a Chart or a TrainingView, with no
+// How a .NET Interactive kernel (Polyglot Notebooks, Jupyter, our runner) shows this library's outputs, with no
 // registration in the notebook: the kernel's Formatter looks for an attribute *named* TypeFormatterSourceAttribute on the
 // displayed value's type and uses the formatters its source creates, by convention (so this library needs no kernel package).
 
@@ -13,7 +13,13 @@ internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : A
     public string[] PreferredMimeTypes { get; set; } = [NotebookFormatter.Html];
 }
 
-/// <summary>The formatters of <see cref="Chart"/> and <see cref="TrainingView"/>: HTML from <c>ToHtml()</c>, text from <c>ToString()</c>.</summary>
+/// <summary>An output that draws itself as an HTML fragment: <see cref="Chart"/>, <see cref="TrainingView"/>, <see cref="DrawDigit"/>, <see cref="GraphDiagram"/>.</summary>
+internal interface IHtmlOutput
+{
+    string ToHtml();
+}
+
+/// <summary>The formatters of every <see cref="IHtmlOutput"/>: HTML from <c>ToHtml()</c>, text from <c>ToString()</c>.</summary>
 internal sealed class NotebookFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters() => [new NotebookFormatter(NotebookFormatter.Html), new NotebookFormatter(NotebookFormatter.PlainText)];
@@ -32,9 +38,8 @@ internal sealed class NotebookFormatter(string mimeType)
     {
         var text = (instance, MimeType) switch
         {
-            (Chart c, Html) => c.ToHtml(),
-            (TrainingView v, Html) => v.ToHtml(),
-            (Chart or TrainingView, PlainText) => instance.ToString(),
+            (IHtmlOutput o, Html) => o.ToHtml(),
+            (IHtmlOutput, PlainText) => instance.ToString(),
             _ => null,
         };
         if (text is not null) writer.Write(text);

@@ -19,7 +19,7 @@ namespace FromScratch.Charts;
 /// Outside a notebook use <see cref="ConsoleProgress"/> on a <see cref="TrainingProgress"/>.
 /// </summary>
 [TypeFormatterSource(typeof(NotebookFormatterSource), PreferredMimeTypes = [NotebookFormatter.Html, NotebookFormatter.PlainText])]
-public sealed class TrainingView
+public sealed class TrainingView : IHtmlOutput
 {
     /// <param name="iterations">How many iterations the training runs (<see cref="TrainingOptions.Iterations"/>).</param>
     /// <param name="title">A heading above the bar.</param>

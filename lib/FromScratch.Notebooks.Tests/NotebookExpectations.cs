@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace FromScratch.Notebooks.Tests;
 
-/// <summary>What a notebook must show when it runs with FROMSCRATCH_QUICK=1 (in the runner and in the stock kernel).</summary>
+/// <summary>What a notebook must show when it runs with the runner's --quick overrides (its metadata's quick set) (in the runner and in the stock kernel).</summary>
 /// <param name="MinCharts">How many chart outputs (FromScratch.Charts) the notebook displays at least.</param>
 /// <param name="Patterns">Regexes that must each match the notebook's text: stdout plus the text of its values (<see cref="NotebookExpectations.TextOf"/>).</param>
 /// <param name="Check">Any further check of that text; returns an error message, or null when it passes.</param>
