@@ -32,18 +32,19 @@ public static class SpecialFiles
     /// <summary>
     /// Runs <paramref name="action"/> and fails the test if it takes longer than <paramref name="seconds"/> (a hang). A reader
     /// stuck on a FIFO among <paramref name="fifos"/> is then released by opening the FIFO for writing, so the test ends.
+    /// Whatever the action throws (a failed assertion included) is thrown again here, so it is never lost.
     /// </summary>
-    public static Exception? Within(double seconds, Action action, params string[] fifos)
+    public static void Within(double seconds, Action action, params string[] fifos)
     {
-        Exception? thrown = null;
-        var worker = new Thread(() => { try { action(); } catch (Exception e) { thrown = e; } }) { IsBackground = true };
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? thrown = null;
+        var worker = new Thread(() => { try { action(); } catch (Exception e) { thrown = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); } }) { IsBackground = true };
         worker.Start();
         if (!worker.Join(TimeSpan.FromSeconds(seconds)))
         {
             foreach (var fifo in fifos.Where(File.Exists)) try { using var _ = new FileStream(fifo, FileMode.Open, FileAccess.Write); } catch { }
             Assert.Fail($"still running after {seconds} s: it hangs (or reads without end)");
         }
-        return thrown;
+        thrown?.Throw();
     }
 }
 
