@@ -44,6 +44,17 @@ public static class MatrixExtensions
     internal static void KeepRowMajorCopy<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
         => RowMajorCopies<T>.Marked.TryAdd(m, new Lazy<T[]>(() => RowMajor(m)));
 
+    /// <summary>
+    /// <see cref="KeepRowMajorCopy{T}(Matrix{T})"/> with the copy already made: <paramref name="rowMajor"/> holds
+    /// <paramref name="m"/> row by row (a loader that read the rows in that order has it for free).
+    /// </summary>
+    internal static void KeepRowMajorCopy<T>(this Matrix<T> m, T[] rowMajor) where T : struct, IEquatable<T>, IFormattable
+    {
+        if (rowMajor.Length != m.RowCount * m.ColumnCount)
+            throw new ArgumentException($"A row-major copy of a {m.Shape()} matrix has {m.RowCount * m.ColumnCount} numbers; got {rowMajor.Length}.", nameof(rowMajor));
+        RowMajorCopies<T>.Marked.AddOrUpdate(m, new Lazy<T[]>(rowMajor));
+    }
+
     /// <summary><c>m.ToRowMajorArray()</c>, 64 rows at a time so that both the column reads and the row writes stay in cache.</summary>
     private static T[] RowMajor<T>(Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
     {

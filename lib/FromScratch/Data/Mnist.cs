@@ -107,19 +107,25 @@ public static class Mnist
         var value = new T[256];                                 // the value of each byte 0..255
         for (int v = 0; v < 256; v++) value[v] = normalize ? T.CreateChecked(v) / T.CreateChecked(255) : T.CreateChecked(v);
 
-        // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i]. Going through the images
-        // 32 at a time keeps both the bytes read (image after image) and the numbers written (column by column) in cache.
-        var data = GC.AllocateUninitializedArray<T>(checked(n * p));   // every element is written below
+        // The file holds the images one after another, so the values come out row by row.
         var pixels = images.Pixels;
+        var rows = GC.AllocateUninitializedArray<T>(checked(n * p));   // pixel j of image i at rows[i * p + j]
+        for (int k = 0; k < rows.Length; k++) rows[k] = value[pixels[k]];
+
+        // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i]. Going through the images
+        // 32 at a time keeps both the rows read and the numbers written (column by column) in cache.
+        var data = GC.AllocateUninitializedArray<T>(rows.Length);      // every element is written below
         const int Block = 32;
         for (int i0 = 0; i0 < n; i0 += Block)
         {
             int i1 = Math.Min(n, i0 + Block);
             for (int j = 0; j < p; j++)
                 for (int i = i0; i < i1; i++)
-                    data[j * n + i] = value[pixels[i * p + j]];
+                    data[j * n + i] = rows[i * p + j];
         }
-        return Matrix<T>.Build.Dense(n, p, data);
+        var x = Matrix<T>.Build.Dense(n, p, data);
+        x.KeepRowMajorCopy(rows);   // x[batch_mask] copies whole rows from here (see DataSplit): made now, while it is free
+        return x;
     }
 
     /// <summary>3. one-hot: row i is all zeros except a 1 in column <c>labels[i]</c>.</summary>
