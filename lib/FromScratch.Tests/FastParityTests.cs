@@ -107,7 +107,12 @@ public class FastParityTests
     {
         var x = Matrix<float>.Build.Dense(2, 4, 1f);
         var t = Matrix<float>.Build.Dense(2, 3, 0.5f);
-        Assert.Throws<NotSupportedException>(() => SparseSplit.From(x, t, 3));
+        Assert.Contains("one-hot", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, t, 3)).Message);
+        var twoOnes = Matrix<float>.Build.Dense(2, 3);
+        twoOnes[0, 0] = twoOnes[0, 1] = twoOnes[1, 2] = 1f;
+        Assert.Contains("row 0 has 2 ones", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, twoOnes, 3)).Message);
+        Assert.Contains("not a label", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, Labels(0, 3), 3)).Message);
+        Assert.Equal([0, 2], SparseSplit.From(x, Labels(0, 2), 3).Labels);
     }
 
     /// <summary>W1 = W2 = 0: every row's scores are b2 exactly (the readable AccuracyRuleTests use the same set-up).</summary>
