@@ -28,7 +28,7 @@ public class FastKernelTests
     public static TheoryData<bool, bool, int, int, int> GemmShapes()
     {
         var data = new TheoryData<bool, bool, int, int, int>();
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (3, 7, 5), (100, 20, 784), (784, 20, 100), (100, 10, 20), (33, 33, 33), (17, 3, 1), (130, 21, 9), (5, 4, 0) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (3, 7, 5), (100, 20, 784), (784, 20, 100), (100, 10, 20), (33, 33, 33), (17, 3, 1), (130, 21, 9), (5, 4, 0), (70, 40, 13), (97, 5, 50), (64, 48, 3) })
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                     data.Add(ta, tb, m, n, k);
