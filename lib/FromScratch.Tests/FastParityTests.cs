@@ -323,13 +323,19 @@ public class FastNumericalGradientTests(MnistFixture mnist)
     }
 
     [Fact]
-    public void Equals_the_readable_one_with_soft_answers_and_no_delta()
+    public void Equals_the_readable_one_with_no_delta_and_refuses_soft_answers_as_it_does()
     {
         var rng = new Random(4);
         var x = Matrix<double>.Build.Dense(3, 12, (_, _) => rng.NextDouble() - 0.5);
-        var t = Matrix<double>.Build.Dense(3, 4, (_, _) => 0.25);
+        var t = Matrix<double>.Build.Dense(3, 4);
+        for (int r = 0; r < 3; r++) t[r, (r + 1) % 4] = 1;
         var net = new TwoLayerNet<double>(12, 5, 4, weightInitStd: 1.0, seed: 2) { LossDelta = 0 };
         AssertSameGradient(net.NumericalGradient(x, t), FastNumericalGradient.Compute(net, x, t), 1e-9);
+        // the readable network takes one-hot answers only (Shapes.RequireOneHot); the fast one refuses soft ones the same way
+        var soft = Matrix<double>.Build.Dense(3, 4, (_, _) => 0.25);
+        string readable = Assert.Throws<ArgumentException>(() => net.NumericalGradient(x, soft)).Message;
+        Assert.Contains("one-hot", Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, x, soft)).Message);
+        Assert.Contains("one-hot", readable);
     }
 
     [Fact]
