@@ -250,7 +250,46 @@ public static unsafe class Gemm
                 TNNarrow<T, Vector256<T>, Lanes256<T>>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             else TNNarrow<T, TV, L>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
+        else if (UsePackedTN && ldc >= NarrowMinRows && (n >= 64 || (n >= PackedMinColumns && k <= 256)) && (long)ldc * k <= PackedMaxElements) TNPacked<T, TV, L>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else TNDot<T, TV, L>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>
+    /// A wider B (from this many columns with k ≤ 256, or from 64 columns for any k) makes packing Aᵀ worth it: Aᵀ·B then runs as
+    /// A·B on the packed copy (<see cref="TNPacked"/>). With a long k and a narrow B the dot products' horizontal sums are cheap.
+    /// </summary>
+    internal const int PackedMinColumns = 8;
+    /// <summary>The largest packed copy of Aᵀ (elements) <see cref="TNPacked"/> makes; longer products keep the dot-product kernel.</summary>
+    internal const long PackedMaxElements = 1L << 20;
+    /// <summary>For A/B measurements: false sends wide Aᵀ·B to the dot-product kernel.</summary>
+    internal static bool UsePackedTN = true;
+
+    /// <summary>
+    /// Rows i0..i1 of C = α·Aᵀ·B + β·C for a wide B (the gradient xᵀ·δ₁ with 100 or 500 hidden units): columns i0..i1 of A are
+    /// copied once as the rows of a column-major panel, then <see cref="NN"/> computes the product with no horizontal sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    private static void TNPacked<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        int rows = i1 - i0;
+        T[] rented = ArrayPool<T>.Shared.Rent(rows * k);
+        try
+        {
+            fixed (T* panel = rented)
+            {
+                const int Block = 64;                                   // 64 columns of A at a time: reads and writes stay in cache
+                for (int r0 = 0; r0 < rows; r0 += Block)
+                    for (int p = 0; p < k; p++)
+                        for (int r = r0, r1 = Math.Min(rows, r0 + Block); r < r1; r++)
+                            panel[r + (long)p * rows] = a[(long)(i0 + r) * lda + p];   // panel (rows, k) = A[:, i0..i1]ᵀ
+                NN<T, TV, L>(0, rows, n, k, alpha, panel, rows, b, ldb, beta, c + i0, ldc);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
     }
 
     /// <summary>
