@@ -28,7 +28,7 @@ public class FastKernelTests
     public static TheoryData<bool, bool, int, int, int> GemmShapes()
     {
         var data = new TheoryData<bool, bool, int, int, int>();
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (3, 7, 5), (100, 20, 784), (784, 20, 100), (100, 10, 20), (33, 33, 33), (17, 3, 1), (130, 21, 9), (5, 4, 0) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (3, 7, 5), (100, 20, 784), (784, 20, 100), (100, 10, 20), (33, 33, 33), (17, 3, 1), (130, 21, 9), (5, 4, 0), (70, 40, 13), (97, 5, 50), (64, 48, 3), (96, 70, 30), (70, 64, 300) })
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                     data.Add(ta, tb, m, n, k);
@@ -60,6 +60,7 @@ public class FastKernelTests
     [InlineData(true, 784, 20, 100)]    // xᵀ·δ₁
     [InlineData(false, 131, 33, 61)]
     [InlineData(true, 99, 41, 57)]
+    [InlineData(true, 200, 64, 100)]    // a wide Aᵀ·B: packed Aᵀ at every width
     public void Step_sized_products_are_the_same_on_one_core_and_two(bool ta, int m, int n, int k)
     {
         Assert.InRange((long)m * n * k, Gemm.PairThreshold, Gemm.ParallelThreshold - 1);

@@ -107,7 +107,48 @@ public class FastParityTests
     {
         var x = Matrix<float>.Build.Dense(2, 4, 1f);
         var t = Matrix<float>.Build.Dense(2, 3, 0.5f);
-        Assert.Throws<NotSupportedException>(() => SparseSplit.From(x, t, 3));
+        Assert.Contains("one-hot", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, t, 3)).Message);
+        var twoOnes = Matrix<float>.Build.Dense(2, 3);
+        twoOnes[0, 0] = twoOnes[0, 1] = twoOnes[1, 2] = 1f;
+        Assert.Contains("row 0 has 2 ones", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, twoOnes, 3)).Message);
+        Assert.Contains("not a label", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, Labels(0, 3), 3)).Message);
+        Assert.Equal([0, 2], SparseSplit.From(x, Labels(0, 2), 3).Labels);
+    }
+
+    /// <summary>W1 = W2 = 0: every row's scores are b2 exactly (the readable AccuracyRuleTests use the same set-up).</summary>
+    private static TwoLayerNet<float> NetWithScores(params float[] b2)
+    {
+        var net = new TwoLayerNet<float>(2, 3, b2.Length, seed: 1);
+        net.Params["W1"].Clear();
+        net.Params["W2"].Clear();
+        for (int c = 0; c < b2.Length; c++) net.Params["b2"][0, c] = b2[c];
+        return net;
+    }
+
+    private static Matrix<float> Labels(params float[] labels) => Matrix<float>.Build.Dense(labels.Length, 1, (r, _) => labels[r]);
+
+    [Fact]
+    public void Fast_accuracy_never_counts_a_NaN_score_as_correct()
+    {
+        var net = NetWithScores(float.NaN, 0f, 0f);
+        var x = Matrix<float>.Build.Dense(3, 2);
+        foreach (var t in new[] { Labels(0, 0, 0), Labels(1, 1, 1), Labels(2, 2, 2) })
+        {
+            Assert.Equal(0.0, net.Accuracy(x, t));
+            Assert.Equal(0.0, FastTwoLayerNet.From(net).Accuracy(SparseSplit.From(x, t, 3)));
+        }
+    }
+
+    [Fact]
+    public void Fast_accuracy_skips_a_NaN_input_row_and_still_counts_the_others()
+    {
+        var net = NetWithScores(1f, 0f);
+        net.Params["W1"][0, 0] = 1f;                                   // so that x reaches the scores
+        var x = Matrix<float>.Build.Dense(2, 2);
+        x[1, 0] = float.NaN;
+        var t = Labels(0, 0);
+        Assert.Equal(0.5, net.Accuracy(x, t));
+        Assert.Equal(0.5, FastTwoLayerNet.From(net).Accuracy(SparseSplit.From(x, t, 2)));
     }
 }
 
@@ -282,13 +323,19 @@ public class FastNumericalGradientTests(MnistFixture mnist)
     }
 
     [Fact]
-    public void Equals_the_readable_one_with_no_delta()
+    public void Equals_the_readable_one_with_no_delta_and_refuses_soft_answers_as_it_does()
     {
         var rng = new Random(4);
         var x = Matrix<double>.Build.Dense(3, 12, (_, _) => rng.NextDouble() - 0.5);
-        var t = Matrix<double>.Build.Dense(3, 4, (r, c) => c == (r * 3) % 4 ? 1.0 : 0.0);   // one-hot, as Loss requires
+        var t = Matrix<double>.Build.Dense(3, 4);
+        for (int r = 0; r < 3; r++) t[r, (r + 1) % 4] = 1;
         var net = new TwoLayerNet<double>(12, 5, 4, weightInitStd: 1.0, seed: 2) { LossDelta = 0 };
         AssertSameGradient(net.NumericalGradient(x, t), FastNumericalGradient.Compute(net, x, t), 1e-9);
+        // the readable network takes one-hot answers only (Shapes.RequireOneHot); the fast one refuses soft ones the same way
+        var soft = Matrix<double>.Build.Dense(3, 4, (_, _) => 0.25);
+        string readable = Assert.Throws<ArgumentException>(() => net.NumericalGradient(x, soft)).Message;
+        Assert.Contains("one-hot", Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, x, soft)).Message);
+        Assert.Contains("one-hot", readable);
     }
 
     [Fact]

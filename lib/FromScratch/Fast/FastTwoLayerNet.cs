@@ -168,7 +168,10 @@ public sealed unsafe class FastTwoLayerNet
         return result;
     }
 
-    /// <summary>The fraction of all rows of <paramref name="data"/> whose highest score is the label; row blocks run in parallel.</summary>
+    /// <summary>
+    /// The fraction of all rows of <paramref name="data"/> whose highest score is the label (a row with a NaN score is never
+    /// correct, as on the readable path); row blocks run in parallel.
+    /// </summary>
     public double Accuracy(SparseSplit data)
     {
         if (data.X.ColumnCount != InputSize) throw new ArgumentException($"x must have {InputSize} columns; got {data.X.ColumnCount}.", nameof(data));
@@ -470,8 +473,9 @@ public sealed unsafe class FastTwoLayerNet
                     int s = start[r];
                     ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, z1, a2);
                     int best = 0;                                   // argmax of a2 = argmax of softmax(a2)
-                    for (int o = 1; o < O; o++) if (a2[o] > a2[best]) best = o;
-                    if (best == data.Labels[r]) local++;
+                    bool nan = float.IsNaN(a2[0]);
+                    for (int o = 1; o < O; o++) { if (a2[o] > a2[best]) best = o; nan |= float.IsNaN(a2[o]); }
+                    if (best == data.Labels[r] && !nan) local++;    // the shared rule (Network.Accuracy): a NaN score is never correct
                 }
             }
             return local;

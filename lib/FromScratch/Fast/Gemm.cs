@@ -12,8 +12,9 @@ namespace FromScratch.Fast;
 /// </summary>
 /// <remarks>
 /// Tuned for the tutorial's shapes: (batch, 784)·(784, 20), (784, batch)ᵀ… and the 60,000-row evaluations.
-/// A·B runs a register-blocked kernel (2 vectors of rows × 4 columns, 8 accumulators); Aᵀ·B runs blocked dot products
-/// over the contiguous columns of A. Large products are split over row blocks with <see cref="Parallel.For(int, int, Action{int})"/>.
+/// A·B runs a register-blocked kernel (2 vectors of rows × 4 columns, 8 accumulators); Aᵀ·B with a narrow B (up to 3 vectors
+/// of columns) packs Bᵀ and runs broadcast × vector products, any other Aᵀ·B runs blocked dot products over the contiguous
+/// columns of A. Large products are split over row blocks with <see cref="Parallel.For(int, int, Action{int})"/>.
 /// </remarks>
 public static unsafe class Gemm
 {
@@ -227,9 +228,183 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Aᵀ·B runs <see cref="TNNarrow"/> when B has at most 3 vectors of columns, C at least this many rows (so that packing Bᵀ
+    /// is a small part of the work) and packed Bᵀ at most <see cref="NarrowMaxPacked"/> elements (so that it stays in L1).
+    /// </summary>
+    internal const int NarrowMinRows = 64;
+    internal const int NarrowMaxPacked = 6144;
+    /// <summary>For A/B measurements in the bench: false sends every Aᵀ·B to the dot-product kernel.</summary>
+    internal static bool UseNarrowTN = true;
+
+    /// <summary>Rows i0..i1 of C = α·Aᵀ·B + β·C, choosing the kernel for the shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        // chosen by the whole of C (ldc = its rows), not by this part, so that a product split over two cores uses one kernel
+        if (UseNarrowTN && ldc >= NarrowMinRows && n <= 3 * L.Count && (long)k * Simd.RoundUp(n, L.Count) <= NarrowMaxPacked)
+        {
+            // 512-bit lanes waste more of a narrow row than 256-bit ones when n is just above a multiple of 16 (20 → 32 vs 24)
+            if (typeof(TV) == typeof(Vector512<T>) && Simd.RoundUp(n, Vector256<T>.Count) < Simd.RoundUp(n, L.Count))
+                TNNarrow<T, Vector256<T>, Lanes256<T>>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            else TNNarrow<T, TV, L>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
+        else if (UsePackedTN && ldc >= NarrowMinRows && (n >= 64 || (n >= PackedMinColumns && k <= 256)) && (long)ldc * k <= PackedMaxElements) TNPacked<T, TV, L>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else TNDot<T, TV, L>(i0, i1, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>
+    /// A wider B (from this many columns with k ≤ 256, or from 64 columns for any k) makes packing Aᵀ worth it: Aᵀ·B then runs as
+    /// A·B on the packed copy (<see cref="TNPacked"/>). With a long k and a narrow B the dot products' horizontal sums are cheap.
+    /// </summary>
+    internal const int PackedMinColumns = 8;
+    /// <summary>The largest packed copy of Aᵀ (elements) <see cref="TNPacked"/> makes; longer products keep the dot-product kernel.</summary>
+    internal const long PackedMaxElements = 1L << 20;
+    /// <summary>For A/B measurements: false sends wide Aᵀ·B to the dot-product kernel.</summary>
+    internal static bool UsePackedTN = true;
+
+    /// <summary>
+    /// Rows i0..i1 of C = α·Aᵀ·B + β·C for a wide B (the gradient xᵀ·δ₁ with 100 or 500 hidden units): columns i0..i1 of A are
+    /// copied once as the rows of a column-major panel, then <see cref="NN"/> computes the product with no horizontal sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    private static void TNPacked<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        int rows = i1 - i0;
+        T[] rented = ArrayPool<T>.Shared.Rent(rows * k);
+        try
+        {
+            fixed (T* panel = rented)
+            {
+                const int Block = 64;                                   // 64 columns of A at a time: reads and writes stay in cache
+                for (int r0 = 0; r0 < rows; r0 += Block)
+                    for (int p = 0; p < k; p++)
+                        for (int r = r0, r1 = Math.Min(rows, r0 + Block); r < r1; r++)
+                            panel[r + (long)p * rows] = a[(long)(i0 + r) * lda + p];   // panel (rows, k) = A[:, i0..i1]ᵀ
+                NN<T, TV, L>(0, rows, n, k, alpha, panel, rows, b, ldb, beta, c + i0, ldc);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Rows i0..i1 of C = α·Aᵀ·B + β·C for a narrow B (the gradient xᵀ·δ₁: (784, batch)·(batch, 20)): B is packed once as
+    /// Bᵀ rows padded to whole vectors, so row i of C is Σₚ A[p, i]·Bᵀ[p, :], a broadcast times whole vectors with no
+    /// horizontal sums; 4 columns of A at a time share every load of Bᵀ (up to 3 vectors of it, 12 accumulators).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    private static void TNNarrow<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        int W = L.Count, V = (n + W - 1) / W, np = V * W;
+        T[] rented = ArrayPool<T>.Shared.Rent(k * np + W);
+        try
+        {
+            fixed (T* bt = rented)
+            {
+                for (int p = 0; p < k; p++)
+                {   // Bᵀ[p, :] = B[p, :], zero-padded to np
+                    T* row = bt + (long)p * np;
+                    for (int j = 0; j < n; j++) row[j] = b[p + (long)j * ldb];
+                    for (int j = n; j < np; j++) row[j] = T.Zero;
+                }
+                T* row4 = bt + (long)k * np;                  // W scratch elements for storing one vector
+                int i = i0;
+                for (; i + 4 <= i1; i += 4)
+                {
+                    T* a0 = a + (long)i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+                    int v = 0;
+                    for (; v + 3 <= V; v += 3)
+                    {
+                        TV s00 = L.Zero, s01 = L.Zero, s02 = L.Zero, s10 = L.Zero, s11 = L.Zero, s12 = L.Zero;
+                        TV s20 = L.Zero, s21 = L.Zero, s22 = L.Zero, s30 = L.Zero, s31 = L.Zero, s32 = L.Zero;
+                        T* bp = bt + v * W;
+                        for (int p = 0; p < k; p++, bp += np)
+                        {
+                            TV y0 = L.Load(bp), y1 = L.Load(bp + W), y2 = L.Load(bp + 2 * W);
+                            TV x = L.Broadcast(a0[p]); s00 = L.MultiplyAdd(x, y0, s00); s01 = L.MultiplyAdd(x, y1, s01); s02 = L.MultiplyAdd(x, y2, s02);
+                            x = L.Broadcast(a1[p]); s10 = L.MultiplyAdd(x, y0, s10); s11 = L.MultiplyAdd(x, y1, s11); s12 = L.MultiplyAdd(x, y2, s12);
+                            x = L.Broadcast(a2[p]); s20 = L.MultiplyAdd(x, y0, s20); s21 = L.MultiplyAdd(x, y1, s21); s22 = L.MultiplyAdd(x, y2, s22);
+                            x = L.Broadcast(a3[p]); s30 = L.MultiplyAdd(x, y0, s30); s31 = L.MultiplyAdd(x, y1, s31); s32 = L.MultiplyAdd(x, y2, s32);
+                        }
+                        int j0 = v * W;
+                        StoreRow<T, TV, L>(c + i, ldc, j0, n, s00, alpha, beta, row4); StoreRow<T, TV, L>(c + i, ldc, j0 + W, n, s01, alpha, beta, row4); StoreRow<T, TV, L>(c + i, ldc, j0 + 2 * W, n, s02, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 1, ldc, j0, n, s10, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 1, ldc, j0 + W, n, s11, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 1, ldc, j0 + 2 * W, n, s12, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 2, ldc, j0, n, s20, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 2, ldc, j0 + W, n, s21, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 2, ldc, j0 + 2 * W, n, s22, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 3, ldc, j0, n, s30, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 3, ldc, j0 + W, n, s31, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 3, ldc, j0 + 2 * W, n, s32, alpha, beta, row4);
+                    }
+                    for (; v + 2 <= V; v += 2)
+                    {
+                        TV s00 = L.Zero, s01 = L.Zero, s10 = L.Zero, s11 = L.Zero, s20 = L.Zero, s21 = L.Zero, s30 = L.Zero, s31 = L.Zero;
+                        T* bp = bt + v * W;
+                        for (int p = 0; p < k; p++, bp += np)
+                        {
+                            TV y0 = L.Load(bp), y1 = L.Load(bp + W);
+                            TV x = L.Broadcast(a0[p]); s00 = L.MultiplyAdd(x, y0, s00); s01 = L.MultiplyAdd(x, y1, s01);
+                            x = L.Broadcast(a1[p]); s10 = L.MultiplyAdd(x, y0, s10); s11 = L.MultiplyAdd(x, y1, s11);
+                            x = L.Broadcast(a2[p]); s20 = L.MultiplyAdd(x, y0, s20); s21 = L.MultiplyAdd(x, y1, s21);
+                            x = L.Broadcast(a3[p]); s30 = L.MultiplyAdd(x, y0, s30); s31 = L.MultiplyAdd(x, y1, s31);
+                        }
+                        int j0 = v * W;
+                        StoreRow<T, TV, L>(c + i, ldc, j0, n, s00, alpha, beta, row4); StoreRow<T, TV, L>(c + i, ldc, j0 + W, n, s01, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 1, ldc, j0, n, s10, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 1, ldc, j0 + W, n, s11, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 2, ldc, j0, n, s20, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 2, ldc, j0 + W, n, s21, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 3, ldc, j0, n, s30, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 3, ldc, j0 + W, n, s31, alpha, beta, row4);
+                    }
+                    if (v < V)
+                    {
+                        TV s0 = L.Zero, s1 = L.Zero, s2 = L.Zero, s3 = L.Zero;
+                        T* bp = bt + v * W;
+                        for (int p = 0; p < k; p++, bp += np)
+                        {
+                            TV y = L.Load(bp);
+                            s0 = L.MultiplyAdd(L.Broadcast(a0[p]), y, s0);
+                            s1 = L.MultiplyAdd(L.Broadcast(a1[p]), y, s1);
+                            s2 = L.MultiplyAdd(L.Broadcast(a2[p]), y, s2);
+                            s3 = L.MultiplyAdd(L.Broadcast(a3[p]), y, s3);
+                        }
+                        int j0 = v * W;
+                        StoreRow<T, TV, L>(c + i, ldc, j0, n, s0, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 1, ldc, j0, n, s1, alpha, beta, row4);
+                        StoreRow<T, TV, L>(c + i + 2, ldc, j0, n, s2, alpha, beta, row4); StoreRow<T, TV, L>(c + i + 3, ldc, j0, n, s3, alpha, beta, row4);
+                    }
+                }
+                for (; i < i1; i++)
+                {
+                    T* a0 = a + (long)i * lda;
+                    for (int v = 0; v < V; v++)
+                    {
+                        TV s0 = L.Zero;
+                        T* bp = bt + v * W;
+                        for (int p = 0; p < k; p++, bp += np) s0 = L.MultiplyAdd(L.Broadcast(a0[p]), L.Load(bp), s0);
+                        StoreRow<T, TV, L>(c + i, ldc, v * W, n, s0, alpha, beta, row4);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>C[i, j0 + l] for the lanes l of <paramref name="s"/> that are real columns (j0 + l &lt; n); <paramref name="ci"/> points at C[i, 0].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T, TV, L>(T* ci, int ldc, int j0, int n, TV s, T alpha, T beta, T* scratch)
+        where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
+    {
+        L.Store(s, scratch);
+        int count = Math.Min(L.Count, n - j0);
+        for (int l = 0; l < count; l++) StoreS(ci + (long)(j0 + l) * ldc, scratch[l], alpha, beta);
+    }
+
     /// <summary>Rows i0..i1 of C = α·Aᵀ·B + β·C: C[i, j] is the dot product of the contiguous columns A[:, i] and B[:, j].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
-    private static void TN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+    private static void TNDot<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
         int W = L.Count;
