@@ -143,6 +143,7 @@ public static class RunnerCli
         var overrides = options.Parameters.Count > 0 ? $", --param {string.Join(" ", options.Parameters.Select(p => $"{p.Key}={p.Value}"))}" : "";
         Console.WriteLine($"Running {notebooks.Count} notebook(s){quick}{overrides}; output in {options.OutDir}");
         var missing = await CheckDatasetsAsync(root, notebooks, run);
+        if (run.Stopping) return await run.Stopped;
 
         var summary = new RunSummary();
         foreach (var (path, notebook) in notebooks)
@@ -156,6 +157,8 @@ public static class RunnerCli
             }
             var stopwatch = Stopwatch.StartNew();
             var (result, lines) = await run.ChildAsync(ChildArguments(options, path), Path.GetDirectoryName(path)!, echo: true);
+            // A signal ended the child: the handler cleans up and decides the exit code (130/143), not this loop.
+            if (run.Stopping) return await run.Stopped;
             summary.Add(Path.GetFileNameWithoutExtension(path), result ?? new ChildResult(false, null,
                 $"the notebook's runner process ended without a result (exit code {run.LastExitCode}): {lines.LastOrDefault() ?? ""}"), stopwatch.Elapsed);
         }
@@ -246,6 +249,13 @@ public static class RunnerCli
     {
         private Process? _current;
         private int _stopping;
+        private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>A signal arrived: <see cref="Stop"/> is ending the run.</summary>
+        public bool Stopping => Volatile.Read(ref _stopping) != 0;
+
+        /// <summary>The exit code once <see cref="Stop"/> has cleaned up.</summary>
+        public Task<int> Stopped => _stopped.Task;
 
         public string TempDir { get; } = tempDir;
         public int LastExitCode { get; private set; }
@@ -299,6 +309,7 @@ public static class RunnerCli
             }
             ProcessTree.KillDescendants();
             Dispose();
+            _stopped.TrySetResult(exitCode);
             Environment.Exit(exitCode);
         }
 
