@@ -152,7 +152,7 @@ public class PublicApiCountTmp(Xunit.Abstractions.ITestOutputHelper output)
     {
         var a = typeof(TwoLayerNet<>).Assembly;
         var (t, m) = PublicApi.Count(a);
-        var fp = a.GetType("FromScratch.Fast.FastProvider")!;
+        var fp = a.GetType("FromScratch.Fast.FastProvider")!; var fl = a.GetType("FromScratch.Fast.FastLinearAlgebraProvider")!;
         output.WriteLine($"COUNTS types={t} members={m} fastprovider={PublicApi.Members(fp).Count()} publicFP={fp.IsVisible}");
         File.WriteAllText("/tmp/api-before.txt", PublicApi.Dump(a));
     }
