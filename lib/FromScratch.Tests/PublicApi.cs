@@ -65,15 +65,28 @@ internal static class PublicApi
         return text.ToString();
     }
 
-    /// <summary>"- line" for each line only in <paramref name="expected"/>, "+ line" for each only in <paramref name="actual"/>.</summary>
+    /// <summary>
+    /// "- line" for each type or member only in <paramref name="expected"/>, "+ line" for each only in <paramref name="actual"/>;
+    /// a member line is named with its type ("Type :: member"), since the same member line appears under several types.
+    /// </summary>
     public static string Diff(string expected, string actual)
     {
-        var before = expected.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var after = actual.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var before = Qualified(expected);
+        var after = Qualified(actual);
         var text = new StringBuilder();
         foreach (var line in before.Except(after)) text.Append("- ").Append(line).Append('\n');
         foreach (var line in after.Except(before)) text.Append("+ ").Append(line).Append('\n');
         return text.ToString();
+    }
+
+    static List<string> Qualified(string dump)
+    {
+        var lines = new List<string>();
+        var type = "";
+        foreach (var line in dump.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (line.StartsWith("  ")) lines.Add(type + " :: " + line.Trim());
+            else lines.Add(type = line);
+        return lines;
     }
 
     static bool IsCompilerGenerated(MemberInfo m) => m.IsDefined(typeof(CompilerGeneratedAttribute), false) && m is not MethodInfo { Name: "ToString" or "Equals" or "GetHashCode" or "Deconstruct" or "op_Equality" or "op_Inequality" };
