@@ -16,7 +16,7 @@ namespace FromScratch.Charts;
 /// FastTrainer.Train(net, data, options, view.OnEpoch, view.OnStep);
 /// </code>
 /// A notebook shows it as HTML (<see cref="ToHtml"/>) and as text (<see cref="ToString"/>), see <see cref="NotebookFormatterSource"/>.
-/// Outside a notebook use <see cref="ConsoleProgress"/> on a <see cref="TrainingProgress"/>.
+/// Outside a notebook use <c>ConsoleProgress</c> (the console trainer's) on a <see cref="TrainingProgress"/>.
 /// </summary>
 [TypeFormatterSource(typeof(NotebookFormatterSource), PreferredMimeTypes = [NotebookFormatter.Html, NotebookFormatter.PlainText])]
 public sealed class TrainingView : IHtmlOutput

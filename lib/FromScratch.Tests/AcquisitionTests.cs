@@ -74,7 +74,7 @@ public sealed class LoopbackServer : IDisposable
 }
 
 /// <summary>The file the download tests fetch (also from the child processes started by <see cref="Program"/>).</summary>
-public static class TestContent
+internal static class TestContent
 {
     public static readonly byte[] Bytes = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 31 % 251)).ToArray();
     public static readonly DatasetFile File = new("data.bin", Convert.ToHexStringLower(SHA256.HashData(Bytes)), Bytes.Length);
@@ -93,7 +93,7 @@ public abstract class DownloadTestsBase : IDisposable
     protected readonly TempDir _dir = new();
     protected readonly LoopbackServer _server = new();
     protected readonly byte[] _content = TestContent.Bytes;
-    protected readonly DatasetFile _file = TestContent.File;
+    private protected readonly DatasetFile _file = TestContent.File;
 
     public void Dispose() { _server.Dispose(); _dir.Dispose(); }
 

@@ -133,7 +133,7 @@ public class FastKernelTests
         var a = Matrix<double>.Build.Dense(m, k, (_, _) => rng.NextDouble() - 0.5);
         var b = Matrix<double>.Build.Dense(k, n, (_, _) => rng.NextDouble() - 0.5);
         var expected = Naive(a, b);
-        var provider = FastProvider.Instance;
+        var provider = FastLinearAlgebraProvider.Instance;
         var c = new double[m * n];
         provider.MatrixMultiply(a.AsColumnMajorArray(), m, k, b.AsColumnMajorArray(), k, n, c);
         Assert.True((Matrix<double>.Build.Dense(m, n, c) - expected).Enumerate().Max(Math.Abs) < 1e-12);

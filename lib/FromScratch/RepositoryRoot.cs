@@ -2,7 +2,7 @@ namespace FromScratch;
 
 /// <summary>Finds this repository's root folder: the nearest folder that holds <c>FromScratch.slnx</c>.</summary>
 /// <remarks>The one place that knows how the runner, the data folder, the notebook setup, the benchmark and the tests find the repository.</remarks>
-public static class RepositoryRoot
+internal static class RepositoryRoot
 {
     /// <summary>The file that marks the root.</summary>
     public const string Marker = "FromScratch.slnx";

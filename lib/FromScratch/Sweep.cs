@@ -25,6 +25,7 @@ public sealed record SweepRun<TValue>(TValue Value, TrainingOptions Options, IRe
     /// <summary>The test accuracy of each evaluation: the y values for an accuracy curve.</summary>
     public IEnumerable<double> TestAccuracy => Epochs.Select(e => e.TestAccuracy);
 
+    /// <summary>"value: final test accuracy", or "value: diverged (why)".</summary>
     public override string ToString() => Diverged
         ? string.Create(CultureInfo.InvariantCulture, $"{Value}: diverged ({Failure})")
         : string.Create(CultureInfo.InvariantCulture,

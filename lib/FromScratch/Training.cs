@@ -19,7 +19,7 @@ public sealed record TrainingOptions(
     /// Throws with the allowed range when a value is out of it, also for the network's number type <typeparamref name="T"/>:
     /// in float a learning rate of 1e39 would be ∞ and one of 1e-50 would be 0.
     /// </summary>
-    public void Validate<T>(int trainSize) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    internal void Validate<T>(int trainSize) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         Validate(trainSize);
         Shapes.PositiveIn<T>(LearningRate, nameof(LearningRate));
@@ -27,7 +27,7 @@ public sealed record TrainingOptions(
     }
 
     /// <summary>Throws with the allowed range when a value is out of it.</summary>
-    public void Validate(int trainSize)
+    internal void Validate(int trainSize)
     {
         if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), $"Iterations must be at least 1; got {Iterations}.");
         if (BatchSize < 1 || BatchSize > trainSize)
@@ -38,7 +38,7 @@ public sealed record TrainingOptions(
     }
 
     /// <summary>Iterations per epoch (에폭): the training set size over the batch size, 600 for MNIST with batch 100.</summary>
-    public int IterationsPerEpoch(int trainSize) => Math.Max(1, trainSize / BatchSize);
+    internal int IterationsPerEpoch(int trainSize) => Math.Max(1, trainSize / BatchSize);
 }
 
 /// <summary>One evaluation, made every epoch (and at iteration 0, as the tutorial does).</summary>
@@ -51,10 +51,15 @@ public sealed record EpochResult(int Epoch, int Iteration, double TrainAccuracy,
 /// <summary>What a training run recorded: the loss after every step and the accuracies after every epoch.</summary>
 public sealed class TrainingHistory
 {
+    /// <summary>The minibatch loss after every step (the tutorial's <c>train_loss_list</c>).</summary>
     public List<double> TrainLoss { get; } = [];
+    /// <summary>The evaluations: one at iteration 0, then one at the start of every further epoch.</summary>
     public List<EpochResult> Epochs { get; } = [];
+    /// <summary>The training accuracy of each evaluation (the tutorial's <c>train_acc_list</c>).</summary>
     public IEnumerable<double> TrainAccuracy => Epochs.Select(e => e.TrainAccuracy);
+    /// <summary>The test accuracy of each evaluation (the tutorial's <c>test_acc_list</c>).</summary>
     public IEnumerable<double> TestAccuracy => Epochs.Select(e => e.TestAccuracy);
+    /// <summary>The wall-clock time of the whole run.</summary>
     public TimeSpan Elapsed { get; internal set; }
 }
 
@@ -65,7 +70,9 @@ public sealed class TrainingHistory
 public sealed class TrainingDivergedException(int iteration, double loss, double learningRate, string what)
     : Exception($"Training diverged at iteration {iteration}: {what}. The learning rate {learningRate} is probably too large; try a smaller one (the tutorial uses 0.1).")
 {
+    /// <summary>The iteration (0-based step) at which divergence was detected.</summary>
     public int Iteration { get; } = iteration;
+    /// <summary>The loss at that step: NaN or infinite, or the latest of a window whose average was too high.</summary>
     public double Loss { get; } = loss;
 }
 
@@ -158,7 +165,7 @@ public static class Trainer
     }
 
     /// <summary>How many recent steps the divergence check averages.</summary>
-    public const int DivergenceWindow = 20;
+    internal const int DivergenceWindow = 20;
 
     /// <summary>
     /// Throws when the latest loss is NaN or infinite, or when the last <see cref="DivergenceWindow"/> losses average more than

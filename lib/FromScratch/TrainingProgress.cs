@@ -199,7 +199,7 @@ public sealed class TrainingProgress
 /// A console progress display for <see cref="TrainingProgress"/>: on an interactive console one line rewritten in place
 /// (<c>\r</c>) with a bar; when the output is redirected (a log file, CI) a plain line per epoch and one at the end.
 /// </summary>
-public sealed class ConsoleProgress
+internal sealed class ConsoleProgress
 {
     private readonly TrainingProgress progress;
     private readonly TextWriter writer;

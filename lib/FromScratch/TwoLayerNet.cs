@@ -27,8 +27,11 @@ public sealed class TwoLayerNet<T> : INetwork<T> where T : struct, System.Numeri
     /// </summary>
     public double LossDelta { get; set; } = Functions.CrossEntropyDelta;
 
+    /// <summary>Inputs per example (784 for MNIST).</summary>
     public int InputSize { get; }
+    /// <summary>Units in the hidden layer.</summary>
     public int HiddenSize { get; }
+    /// <summary>Classes (10 for MNIST).</summary>
     public int OutputSize { get; }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace FromScratch.Data;
 
 /// <summary>Where datasets are stored.</summary>
-public static class DataDirectory
+internal static class DataDirectory
 {
     /// <summary>The environment variable that overrides the data folder.</summary>
     public const string EnvironmentVariable = "FROMSCRATCH_DATA";

@@ -34,7 +34,8 @@ public sealed record DataSplit<TValue>(Matrix<TValue> X, Matrix<TValue> T) where
     }
 
     /// <summary>The raw IDX content: pixels 0..255, row-major, image after image.</summary>
-    public required IdxImages RawImages { get; init; }
+    /// <remarks>Internal, so not <c>required</c> (C# allows that only on members as visible as the record); <see cref="Mnist"/> always sets it.</remarks>
+    internal IdxImages RawImages { get; init; } = null!;
 
     /// <summary>The labels 0..9.</summary>
     public required byte[] Labels { get; init; }

@@ -11,7 +11,7 @@ public static class FashionMnist
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>The four files, identified by the SHA-256 of their uncompressed content.</summary>
-    public static readonly IdxDatasetSpec Spec = new(
+    internal static readonly IdxDatasetSpec Spec = new(
         "Fashion-MNIST", "fashion-mnist",
         new("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47_040_016),
         new("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60_008),
@@ -22,10 +22,10 @@ public static class FashionMnist
         + "or copy the four files (plain or .gz) into the folder above, or set FROMSCRATCH_DATA to a folder that has them.");
 
     /// <summary>The public mirror of the original files.</summary>
-    public static readonly IReadOnlyList<string> Mirrors = ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"];
+    internal static readonly IReadOnlyList<string> Mirrors = ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"];
 
     /// <summary>Debian's <c>dataset-fashion-mnist</c> installs the files here.</summary>
-    public const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
+    internal const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>Where the files are fetched from, in order: the mirror, then Debian's package folder.</summary>
     internal static IReadOnlyList<DataSource> DefaultSources() =>

@@ -19,7 +19,7 @@ namespace FromScratch.Data;
 public static class Mnist
 {
     /// <summary>The four files, identified by the SHA-256 of their uncompressed content.</summary>
-    public static readonly IdxDatasetSpec Spec = new(
+    internal static readonly IdxDatasetSpec Spec = new(
         "MNIST", "mnist",
         new("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 47_040_016),
         new("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 60_008),
@@ -32,7 +32,7 @@ public static class Mnist
     /// <summary>
     /// The public mirrors of the original files, tried in order (the original site answers 403 today).
     /// </summary>
-    public static readonly IReadOnlyList<string> Mirrors =
+    internal static readonly IReadOnlyList<string> Mirrors =
     [
         "https://ossci-datasets.s3.amazonaws.com/mnist/",
         "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -61,7 +61,7 @@ public static class Mnist
         => Load<T>(Spec, DefaultSources(), normalize, flatten, oneHotLabel, dataDirectory, log);
 
     /// <summary>Fetches and verifies the files without loading them; returns their paths.</summary>
-    public static IReadOnlyList<string> Download(string? dataDirectory = null, TextWriter? log = null)
+    internal static IReadOnlyList<string> Download(string? dataDirectory = null, TextWriter? log = null)
         => DatasetStore.Ensure(Spec, DefaultSources(), dataDirectory, log);
 
     /// <summary>The four steps of <c>load_mnist</c> for any dataset in MNIST's layout (MNIST itself, Fashion-MNIST).</summary>

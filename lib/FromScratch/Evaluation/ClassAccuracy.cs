@@ -6,5 +6,6 @@ public sealed record ClassAccuracy(int Class, string Name, int Correct, int Tota
     /// <summary>Correct / Total; NaN when the class has no examples.</summary>
     public double Accuracy => Total == 0 ? double.NaN : (double)Correct / Total;
 
+    /// <summary>"name: accuracy (correct/total)".</summary>
     public override string ToString() => $"{Name}: {Accuracy:0.0000} ({Correct}/{Total})";
 }

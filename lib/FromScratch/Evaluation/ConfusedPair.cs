@@ -6,5 +6,6 @@ namespace FromScratch.Evaluation;
 /// </summary>
 public sealed record ConfusedPair(int Actual, int Predicted, string ActualName, string PredictedName, int Count, double FractionOfActual)
 {
+    /// <summary>"actual → predicted: count (share of actual)".</summary>
     public override string ToString() => $"{ActualName} → {PredictedName}: {Count} ({FractionOfActual:0.0%} of {ActualName})";
 }

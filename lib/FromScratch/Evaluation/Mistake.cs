@@ -9,5 +9,6 @@ public sealed record Mistake(int Index, int Actual, int Predicted, string Actual
     /// <summary>The probability the network gave the right answer.</summary>
     public double ActualProbability => Probabilities[Actual];
 
+    /// <summary>"#index: actual taken for predicted (confidence; the actual class's probability)".</summary>
     public override string ToString() => $"#{Index}: {ActualName} taken for {PredictedName} ({Confidence:0.0%}; {ActualName} got {ActualProbability:0.0%})";
 }

@@ -14,7 +14,7 @@ namespace FromScratch.Fast;
 /// over all cores, each core perturbing its own copy of the network. Nothing uses which part of the network a
 /// perturbation touches, so backpropagation stays thousands of times faster.
 /// </remarks>
-public static class FastNumericalGradient
+internal static class FastNumericalGradient
 {
     /// <summary>The numerical gradient of <c>net.Loss(x, t)</c> for W1, b1, W2 and b2 (same keys and shapes as the readable one).</summary>
     public static Dictionary<string, Matrix<double>> Compute(TwoLayerNet<double> net, Matrix<double> x, Matrix<double> t)

@@ -7,35 +7,47 @@ using Complex = System.Numerics.Complex;
 namespace FromScratch.Fast;
 
 /// <summary>
-/// A MathNet linear-algebra provider whose float and double matrix products run on <see cref="Gemm"/> (managed SIMD,
-/// multi-threaded for large products); every other operation is delegated to MathNet's own managed provider.
-/// Install it with <see cref="Use"/>: after that every <c>Matrix&lt;float&gt;</c>/<c>Matrix&lt;double&gt;</c> product
-/// (<c>x * W</c>, <c>TransposeThisAndMultiply</c>, <c>TransposeAndMultiply</c>) in the process uses it.
+/// Switches MathNet's matrix products to a faster engine and back: after <see cref="Use"/> every
+/// <c>Matrix&lt;float&gt;</c>/<c>Matrix&lt;double&gt;</c> product (<c>x * W</c>, <c>TransposeThisAndMultiply</c>,
+/// <c>TransposeAndMultiply</c>) in the process runs on managed SIMD, multi-threaded for large products; every other
+/// operation stays on MathNet's own managed provider. The code and the numbers of the readable path do not change.
 /// </summary>
 /// <remarks>
 /// MathNet 5 exposes the slot as <see cref="LinearAlgebraControl.Provider"/> (there is no <c>Control.LinearAlgebraProvider</c>
-/// property in 5.0). No native library is involved.
+/// property in 5.0). No native library is involved. The provider itself (<see cref="FastLinearAlgebraProvider"/>) is internal:
+/// it is MathNet's 120-member provider interface, nearly all of it forwarding.
 /// </remarks>
-public sealed class FastProvider : ILinearAlgebraProvider
+public static class FastProvider
 {
-    private readonly ManagedLinearAlgebraProvider _managed = new();
+    /// <summary>The provider <see cref="Use"/> installs; printing it names the SIMD width in use and the fallback provider.</summary>
+    /// <remarks>Typed <see cref="object"/> on purpose: see <see cref="Use"/> for why a notebook must not meet MathNet's provider interface.</remarks>
+    public static object Instance => FastLinearAlgebraProvider.Instance;
 
-    /// <summary>The shared instance.</summary>
-    public static FastProvider Instance { get; } = new();
-
-    /// <summary>Makes this provider MathNet's linear-algebra provider for the whole process.</summary>
+    /// <summary>Makes the fast provider MathNet's linear-algebra provider for the whole process.</summary>
     /// <remarks>
     /// Returns nothing on purpose: a notebook cell whose code has MathNet's <see cref="ILinearAlgebraProvider"/> as a type
     /// makes the script compiler resolve that interface's <c>Complex</c> half, and so MathNet's reference to
     /// System.Runtime.Numerics 6.0, and it warns CS1701 (which project builds suppress by default, notebooks do not).
     /// </remarks>
-    public static void Use() => LinearAlgebraControl.Provider = Instance;
+    public static void Use() => LinearAlgebraControl.Provider = FastLinearAlgebraProvider.Instance;
 
     /// <summary>Puts MathNet's default managed provider back.</summary>
     public static void UseManaged() => LinearAlgebraControl.UseManaged();
 
-    /// <summary>Whether MathNet currently uses this provider.</summary>
-    public static bool IsInUse => LinearAlgebraControl.Provider is FastProvider;
+    /// <summary>Whether MathNet currently uses the fast provider.</summary>
+    public static bool IsInUse => LinearAlgebraControl.Provider is FastLinearAlgebraProvider;
+}
+
+/// <summary>
+/// The MathNet linear-algebra provider behind <see cref="FastProvider"/>: float and double matrix products run on
+/// <see cref="Gemm"/>; every other operation is delegated to MathNet's own managed provider.
+/// </summary>
+internal sealed class FastLinearAlgebraProvider : ILinearAlgebraProvider
+{
+    private readonly ManagedLinearAlgebraProvider _managed = new();
+
+    /// <summary>The shared instance.</summary>
+    public static FastLinearAlgebraProvider Instance { get; } = new();
 
     /// <inheritdoc/>
     public override string ToString() => $"FromScratch managed SIMD ({Simd.Description}), otherwise {_managed}";

@@ -32,7 +32,7 @@ public static class FastTrainer
     }
 
     /// <summary>Converts both splits for the fast path (in parallel; about 0.1 s for MNIST).</summary>
-    public static (SparseSplit Train, SparseSplit Test) Prepare(Dataset<float> data, int classes)
+    internal static (SparseSplit Train, SparseSplit Test) Prepare(Dataset<float> data, int classes)
     {
         SparseSplit? train = null, test = null;
         try
@@ -49,7 +49,7 @@ public static class FastTrainer
     }
 
     /// <summary>Trains on already converted splits.</summary>
-    public static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
+    internal static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
         => Train(net, train, test, options, onEpoch, onStep, Stopwatch.StartNew());
 

@@ -23,7 +23,7 @@ namespace FromScratch.Fast;
 /// Padding lanes hold zeros in W1, b1, W2 and b2 and stay zero. An instance keeps per-batch buffers: use it from one
 /// thread at a time (<see cref="Accuracy"/> itself runs on several).
 /// </remarks>
-public sealed unsafe class FastTwoLayerNet
+internal sealed unsafe class FastTwoLayerNet
 {
     /// <summary>Input size (784 for MNIST).</summary>
     public int InputSize { get; }

@@ -16,7 +16,7 @@ namespace FromScratch.Fast;
 /// of columns) packs Bᵀ and runs broadcast × vector products, any other Aᵀ·B runs blocked dot products over the contiguous
 /// columns of A. Large products are split over row blocks with <see cref="Parallel.For(int, int, Action{int})"/>.
 /// </remarks>
-public static unsafe class Gemm
+internal static unsafe class Gemm
 {
     /// <summary>Products with at least this many multiply-adds run on several threads.</summary>
     public const long ParallelThreshold = 1L << 21;

@@ -12,7 +12,7 @@ namespace FromScratch.Fast;
 /// does not accelerate: .NET then runs that width's operations in software, so the tests can check every width's kernels
 /// on any machine (e.g. the Vector512 code on a CPU without AVX-512).
 /// </summary>
-public static class Simd
+internal static class Simd
 {
     /// <summary>The environment variable that forces the width: <c>512</c>, <c>256</c> or <c>128</c>.</summary>
     public const string ForceVariable = "FROMSCRATCH_SIMD_BITS";

@@ -10,7 +10,7 @@ namespace FromScratch.Fast;
 /// from <c>RowStart[r]</c> to <c>RowStart[r + 1]</c>, columns ascending. 81% of MNIST's pixels are 0, so a product with a
 /// row skips four fifths of the work, and a row is contiguous (a batch of 100 rows is 100 short reads).
 /// </summary>
-public sealed class SparseRows
+internal sealed class SparseRows
 {
     /// <summary>Where each row starts in <see cref="Columns"/>/<see cref="Values"/>; length <see cref="RowCount"/> + 1.</summary>
     public int[] RowStart { get; }

@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace FromScratch.Fast;
 
 /// <summary>One split for the fast path: the images as <see cref="SparseRows"/> and the answers as class indices.</summary>
-public sealed class SparseSplit
+internal sealed class SparseSplit
 {
     /// <summary>The inputs, one row per example.</summary>
     public SparseRows X { get; }

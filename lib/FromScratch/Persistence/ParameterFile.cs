@@ -34,16 +34,16 @@ namespace FromScratch.Persistence;
 public static class ParameterFile
 {
     /// <summary>The four bytes every parameter file starts with.</summary>
-    public const string Magic = "FSNP";
+    internal const string Magic = "FSNP";
 
     /// <summary>The format version this library writes and reads.</summary>
-    public const uint Version = 1;
+    internal const uint Version = 1;
 
     /// <summary>Element type code for float32.</summary>
-    public const byte Float32 = 1;
+    internal const byte Float32 = 1;
 
     /// <summary>Element type code for float64.</summary>
-    public const byte Float64 = 2;
+    internal const byte Float64 = 2;
 
     private const int HeaderSize = 16;
     private const int ChecksumSize = 32;

@@ -1,10 +1,10 @@
 namespace FromScratch.Data;
 
 /// <summary>One file of a dataset, identified by the SHA-256 and length of its uncompressed content.</summary>
-public sealed record DatasetFile(string Name, string Sha256, long Length);
+internal sealed record DatasetFile(string Name, string Sha256, long Length);
 
 /// <summary>A dataset stored as the four MNIST-layout IDX files, with what to tell the user when they cannot be had.</summary>
-public sealed record IdxDatasetSpec(
+internal sealed record IdxDatasetSpec(
     string Name,
     string Folder,
     DatasetFile TrainImages, DatasetFile TrainLabels, DatasetFile TestImages, DatasetFile TestLabels,

@@ -5,7 +5,7 @@ using FromScratch.Persistence;
 namespace FromScratch.Data;
 
 /// <summary>Images of an IDX file: <see cref="Count"/> images of <see cref="Rows"/>×<see cref="Columns"/> bytes, row-major, one after another.</summary>
-public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
+internal sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
 {
     /// <summary>Pixels per image (784 for MNIST).</summary>
     public int PixelsPerImage => Rows * Columns;
