@@ -1,3 +1,4 @@
+extern alias runner;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -149,25 +150,8 @@ public static class ProcFs
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    public static IReadOnlyList<int> Descendants(int pid)
-    {
-        var parents = new Dictionary<int, int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var p)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[p] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        var result = new List<int> { pid };
-        for (int i = 0; i < result.Count; i++) result.AddRange(parents.Where(kv => kv.Value == result[i]).Select(kv => kv.Key));
-        return result;
-    }
+    /// <summary><paramref name="pid"/> and every live process below it (the runner's own reading of /proc).</summary>
+    public static IReadOnlyList<int> Descendants(int pid) => [pid, .. runner::FromScratch.Runner.ProcessTree.Descendants(pid)];
 
     /// <summary>Local addresses (hex, as /proc/net/tcp writes them) of listening TCP sockets owned by these processes.</summary>
     public static IReadOnlyList<string> ListeningAddresses(IEnumerable<int> pids)

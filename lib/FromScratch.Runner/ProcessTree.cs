@@ -7,7 +7,7 @@ namespace FromScratch.Runner;
 /// The processes this run started. The runner makes itself a child subreaper (Linux <c>PR_SET_CHILD_SUBREAPER</c>), so a
 /// process that detaches (a build server, a double fork) is re-parented to the runner and stays among its descendants.
 /// </summary>
-internal static partial class ProcessTree
+public static partial class ProcessTree
 {
     private const int PR_SET_CHILD_SUBREAPER = 36, SIGKILL = 9;
 
@@ -29,7 +29,8 @@ internal static partial class ProcessTree
         }
     }
 
-    private static List<int> Descendants(int root)
+    /// <summary>The live processes below <paramref name="root"/> (children, their children, ...), read from /proc; zombies left out.</summary>
+    public static List<int> Descendants(int root)
     {
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
