@@ -150,8 +150,8 @@ public static class ProcFs
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    /// <summary><paramref name="pid"/> and every live process below it (the runner's own reading of /proc).</summary>
-    public static IReadOnlyList<int> Descendants(int pid) => [pid, .. runner::FromScratch.Runner.ProcessTree.Descendants(pid)];
+    /// <summary><paramref name="pid"/> and every process below it, zombies included (the runner's own reading of /proc).</summary>
+    public static IReadOnlyList<int> Descendants(int pid) => [pid, .. runner::FromScratch.Runner.ProcessTree.Descendants(pid, zombies: true)];
 
     /// <summary>Local addresses (hex, as /proc/net/tcp writes them) of listening TCP sockets owned by these processes.</summary>
     public static IReadOnlyList<string> ListeningAddresses(IEnumerable<int> pids)

@@ -29,8 +29,11 @@ public static partial class ProcessTree
         }
     }
 
-    /// <summary>The live processes below <paramref name="root"/> (children, their children, ...), read from /proc; zombies left out.</summary>
-    public static List<int> Descendants(int root)
+    /// <summary>
+    /// The processes below <paramref name="root"/> (children, their children, ...), read from /proc; zombies only when
+    /// <paramref name="zombies"/> (a reaper needs them, a killer does not).
+    /// </summary>
+    public static List<int> Descendants(int root, bool zombies = false)
     {
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -40,7 +43,7 @@ public static partial class ProcessTree
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] is not ("Z" or "X")) parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (zombies || fields[0] is not ("Z" or "X")) parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
