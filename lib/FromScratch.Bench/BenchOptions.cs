@@ -1,55 +1,42 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
+using FromScratch.Cli;
 
 namespace FromScratch.Bench;
 
-/// <summary>The benchmark's command line.</summary>
+/// <summary>The benchmark's command line, on the shared <see cref="CliApp"/> conventions: --help exits 0; a bad value prints one line and the usage, exit 2.</summary>
 internal sealed record BenchOptions(
     bool Quick, int Iterations, int Seed, bool Numpy, bool Torch, bool Numgrad, bool WithManaged, bool Scaling, int ScalingExamples, string? Markdown)
 {
-    public const string Usage = "Usage: dotnet run --project lib/FromScratch.Bench -c Release -- [--quick] [--iterations N] [--seed N] [--no-numpy] [--no-torch] [--skip-numgrad] [--with-managed] [--no-scaling] [--scaling-examples N] [--markdown FILE]   (--help explains them)";
+    private static readonly Option<bool> QuickOption = new("--quick") { Description = "A smoke test: 1,201 iterations, the numerical gradient on 10 rows, 6,000 examples per scaling cell." };
+    private static readonly Option<int?> IterationsOption = CliOption.OptionalInt("--iterations", "Training iterations (default 10000; 1201 with --quick)", min: 1, max: 100_000_000);
+    private static readonly Option<int> SeedOption = CliOption.Int("--seed", "Seed of the weights and the batches", defaultValue: 42, min: 0, max: int.MaxValue);
+    private static readonly Option<bool> NoNumpy = new("--no-numpy") { Description = "Skip the numpy reference." };
+    private static readonly Option<bool> NoTorch = new("--no-torch") { Description = "Skip the PyTorch reference." };
+    private static readonly Option<bool> SkipNumgrad = new("--skip-numgrad") { Description = "Skip the numerical gradient rows." };
+    private static readonly Option<bool> WithManagedOption = new("--with-managed") { Description = "Also run the readable loop on MathNet's own managed provider." };
+    private static readonly Option<bool> NoScaling = new("--no-scaling") { Description = "Skip the scaling table (hidden 20, 100, 500 × batch 100, 1000)." };
+    private static readonly Option<int?> ScalingExamplesOption = CliOption.OptionalInt("--scaling-examples",
+        "Training examples per scaling cell (default 60000, one epoch; 6000 with --quick)", min: 1000, max: 100_000_000);
+    private static readonly Option<string?> MarkdownOption = new("--markdown") { Description = "Also write the tables to this file (Markdown).", HelpName = "FILE" };
 
-    /// <summary>The options, or the exit code when there is nothing to run: 0 after --help, 2 after a bad argument (one line + usage on stderr).</summary>
-    public static (BenchOptions? Options, int? Exit) Parse(string[] args)
+    /// <summary>The root command: every option above; its action is set by <see cref="CliApp.Run"/>'s caller.</summary>
+    public static RootCommand Command()
     {
-        var quick = new Option<bool>("--quick") { Description = "A smoke test: 1,201 iterations, the numerical gradient on 10 rows, 6,000 examples per scaling cell." };
-        var iterations = new Option<int?>("--iterations") { Description = "Training iterations (default 10000; 1201 with --quick).", CustomParser = r => Whole(r, min: 1) };
-        var seed = new Option<int>("--seed") { Description = "Seed of the weights and the batches.", DefaultValueFactory = _ => 42, CustomParser = r => Whole(r, min: 0) ?? 0 };
-        var noNumpy = new Option<bool>("--no-numpy") { Description = "Skip the numpy reference." };
-        var noTorch = new Option<bool>("--no-torch") { Description = "Skip the PyTorch reference." };
-        var skipNumgrad = new Option<bool>("--skip-numgrad") { Description = "Skip the numerical gradient rows." };
-        var withManaged = new Option<bool>("--with-managed") { Description = "Also run the readable loop on MathNet's own managed provider." };
-        var noScaling = new Option<bool>("--no-scaling") { Description = "Skip the scaling table (hidden 20, 100, 500 × batch 100, 1000)." };
-        var scalingExamples = new Option<int?>("--scaling-examples") { Description = "Training examples per scaling cell (default 60000, one epoch; 6000 with --quick).", CustomParser = r => Whole(r, min: 1000) };
-        var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this file (Markdown)." };
-        var root = new RootCommand("The tutorial's training run: fast path, readable path, numpy (OpenBLAS), PyTorch f32 and the machine's FMA floor, in one run.")
+        var root = new RootCommand("The tutorial's training run: fast path, readable path, numpy (OpenBLAS), PyTorch f32 and the machine's FMA floor, in one run. " +
+            "Exit code: 0 ran, 1 MNIST cannot be had or a run diverged, 2 bad arguments.")
         {
-            quick, iterations, seed, noNumpy, noTorch, skipNumgrad, withManaged, noScaling, scalingExamples, markdown,
+            QuickOption, IterationsOption, SeedOption, NoNumpy, NoTorch, SkipNumgrad, WithManagedOption, NoScaling, ScalingExamplesOption, MarkdownOption,
         };
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            Console.Error.WriteLine($"FromScratch.Bench: {result.Errors[0].Message}");
-            Console.Error.WriteLine(Usage);
-            return (null, 2);
-        }
-        if (result.Action is not null && result.Action.GetType().Name.Contains("Help", StringComparison.Ordinal))
-            return (null, result.Invoke());
-        bool q = result.GetValue(quick);
-        return (new BenchOptions(q, result.GetValue(iterations) ?? (q ? 1201 : 10_000), result.GetValue(seed),
-            !result.GetValue(noNumpy), !result.GetValue(noTorch), !result.GetValue(skipNumgrad), result.GetValue(withManaged),
-            !result.GetValue(noScaling), result.GetValue(scalingExamples) ?? (q ? 6_000 : 60_000), result.GetValue(markdown)), null);
+        root.SetAction(_ => 0);
+        return root;
     }
 
-    /// <summary>A whole number written with digits only (culture-invariant: no signs, separators or spaces), at least <paramref name="min"/>.</summary>
-    private static int? Whole(ArgumentResult r, int min)
+    /// <summary>The options of a parse that had no errors.</summary>
+    public static BenchOptions Read(ParseResult parse)
     {
-        string token = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-        if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min) return v;
-        r.AddError($"{OptionName(r)} must be a whole number ≥ {min.ToString(CultureInfo.InvariantCulture)} written with digits only; got '{token}'.");
-        return null;
+        bool quick = parse.GetValue(QuickOption);
+        return new BenchOptions(quick, parse.GetValue(IterationsOption) ?? (quick ? 1201 : 10_000), parse.GetValue(SeedOption),
+            !parse.GetValue(NoNumpy), !parse.GetValue(NoTorch), !parse.GetValue(SkipNumgrad), parse.GetValue(WithManagedOption),
+            !parse.GetValue(NoScaling), parse.GetValue(ScalingExamplesOption) ?? (quick ? 6_000 : 60_000), parse.GetValue(MarkdownOption));
     }
-
-    private static string OptionName(ArgumentResult r) => r.Parent is OptionResult o ? o.Option.Name : "the value";
 }

@@ -7,14 +7,19 @@ namespace FromScratch.Bench;
 /// <summary>The machine's float32 fused multiply-add peak, measured: independent FMA chains at the widest accelerated width on every core.</summary>
 internal static class FmaProbe
 {
-    /// <summary>What the probe measured: GFLOP/s on one core and on all of them (one thread per logical core).</summary>
-    public sealed record Result(int Bits, int Threads, double GflopsOneCore, double GflopsAllCores)
+    /// <summary>
+    /// What the probe measured: GFLOP/s on one core and on all of them (one thread per logical core). <see cref="Capped"/> is
+    /// true when the all-core figure came out above (cores × one core) × 1.1 — impossible, so a disturbed run — and was
+    /// replaced by cores × one core.
+    /// </summary>
+    public sealed record Result(int Bits, int Threads, double GflopsOneCore, double GflopsAllCores, bool Capped = false)
     {
         /// <summary>The shortest time <paramref name="flops"/> of dense float32 work can take here.</summary>
         public double FloorSeconds(double flops) => flops / (GflopsAllCores * 1e9);
     }
 
     private const int Chains = 12;   // more independent accumulators than FMA latency × FMA units on current x86 cores
+    private const int Rounds = 5;
 
     public static Result Measure()
     {
@@ -22,13 +27,27 @@ internal static class FmaProbe
         int threads = Environment.ProcessorCount;
         long steps = 2_000_000;
         Run(bits, 1, steps / 10);                                    // compile and warm up
-        double one = 0, all = 0;
-        for (int k = 0; k < 3; k++)
+        Run(bits, threads, steps / 10);
+        var one = new List<double>();
+        var all = new List<double>();
+        for (int k = 0; k < Rounds; k++)
         {
-            one = Math.Max(one, Run(bits, 1, steps));
-            all = Math.Max(all, Run(bits, threads, steps));
+            one.Add(Run(bits, 1, steps));
+            all.Add(Run(bits, threads, steps));
         }
-        return new Result(bits, threads, one, all);
+        return Plausible(bits, threads, one, all);
+    }
+
+    /// <summary>
+    /// The best of the rounds on one core and on all cores; an all-core figure above (threads × one core) × 1.1 cannot be
+    /// (a round timed while the clock was stalled or another process woke), so it is capped at threads × one core and flagged.
+    /// </summary>
+    internal static Result Plausible(int bits, int threads, IReadOnlyList<double> oneCore, IReadOnlyList<double> allCores)
+    {
+        double one = oneCore.Max();
+        double limit = threads * one;
+        double all = allCores.Where(g => g <= limit * 1.1).DefaultIfEmpty(double.NaN).Max();
+        return double.IsNaN(all) ? new Result(bits, threads, one, limit, Capped: true) : new Result(bits, threads, one, all);
     }
 
     /// <summary>GFLOP/s of <paramref name="threads"/> threads each running <paramref name="steps"/> rounds of <see cref="Chains"/> FMAs.</summary>

@@ -10,6 +10,7 @@ using System.Runtime.Intrinsics;
 using System.Text;
 using FromScratch;
 using FromScratch.Bench;
+using FromScratch.Cli;
 using FromScratch.Data;
 using FromScratch.Fast;
 using MathNet.Numerics.LinearAlgebra;
@@ -17,203 +18,206 @@ using MathNet.Numerics.LinearAlgebra;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var parsed = BenchOptions.Parse(args);
-if (parsed.Exit is int exit) return exit;
-var o = parsed.Options!;
+return CliApp.Run(BenchOptions.Command(), args, parse => Bench(BenchOptions.Read(parse)),
+    KnownError.Of<DatasetException>(1), KnownError.Of<TrainingDivergedException>(1));
 
-string repo = RepositoryRoot.Require();
-string dataDir = DataDirectory.Resolve();
-int numgradBatch = o.Quick ? 10 : 100;
-Console.WriteLine($"FromScratch.Bench — {(o.Quick ? "quick" : "full")} run: 784-20-10, {o.Iterations} iterations, batch 100, lr 0.1, seed {o.Seed}");
-Console.WriteLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}");
-Console.WriteLine($".NET {Environment.Version}; fast kernels: {Simd.Description}; load average at start {Machine.LoadAverage()}");
-
-// ---- the FMA floor, first, on an idle process
-var fma = FmaProbe.Measure();
-Console.WriteLine($"FMA probe (float32, Vector{fma.Bits}, {fma.Threads} threads): {fma.GflopsAllCores:0} GFLOP/s on all cores, {fma.GflopsOneCore:0} on one");
-
-// ---- MNIST load: the loader verifies the SHA-256 of the four files each time
-var clock = Stopwatch.StartNew();
-var data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
-double firstLoad = clock.Elapsed.TotalSeconds, load = double.MaxValue;
-for (int k = 0; k < 3; k++)
+// The whole run; returns the exit code.
+int Bench(BenchOptions o)
 {
-    clock.Restart();
-    data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
-    load = Math.Min(load, clock.Elapsed.TotalSeconds);
-}
-Console.WriteLine($"MNIST load: {load:0.000} s (best of 3; first {firstLoad:0.000} s)");
+    string repo = RepositoryRoot.Require();
+    string dataDir = DataDirectory.Resolve();
+    int numgradBatch = o.Quick ? 10 : 100;
+    Console.WriteLine($"FromScratch.Bench — {(o.Quick ? "quick" : "full")} run: 784-20-10, {o.Iterations} iterations, batch 100, lr 0.1, seed {o.Seed}");
+    Console.WriteLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}");
+    Console.WriteLine($".NET {Environment.Version}; fast kernels: {Simd.Description}; load average at start {Machine.LoadAverage()}");
 
-var options = new TrainingOptions(Iterations: o.Iterations, Seed: o.Seed);
-double flops = Work.TrainingFlops(o.Iterations, 100, 20, data.Train.Count, data.Test.Count);
-double floor = fma.FloorSeconds(flops);
-Console.WriteLine($"Dense work of the run: {flops / 1e9:0.0} GFLOP; FMA floor on all cores {floor:0.00} s");
+    // ---- the FMA floor, first, on an idle process
+    var fma = FmaProbe.Measure();
+    Console.WriteLine($"FMA probe (float32, Vector{fma.Bits}, {fma.Threads} threads): {fma.GflopsAllCores:0} GFLOP/s on all cores, {fma.GflopsOneCore:0} on one (best of 5){(fma.Capped ? $"; every all-core round came out above {fma.Threads} × one core × 1.1, impossible: capped at {fma.Threads} × one core" : "")}");
 
-var cells = o.Scaling ? new[] { (20, 100), (100, 100), (500, 100), (20, 1000), (100, 1000), (500, 1000) } : [];
-string gridArgument = PythonReference.Grid(cells);
-string examples = o.ScalingExamples.ToString(CultureInfo.InvariantCulture);
-
-// ---- numpy, then torch: subprocesses, each on a machine the other runs have left idle
-NumpyResult? np = null;
-string numpyNote = o.Numpy ? PythonReference.Missing("numpy", "python3-numpy libopenblas0-pthread") ?? "" : "skipped (--no-numpy)";
-if (numpyNote.Length == 0)
-{
-    Console.WriteLine("numpy: running bench/reference/two_layer_net.py …");
-    var args2 = new List<string> { "--data", Path.Combine(dataDir, "mnist"), "--iterations", o.Iterations.ToString(CultureInfo.InvariantCulture), "--seed", o.Seed.ToString(CultureInfo.InvariantCulture) };
-    if (o.Numgrad) args2.AddRange(["--numgrad-batch", numgradBatch.ToString(CultureInfo.InvariantCulture)]); else args2.Add("--skip-numgrad");
-    if (cells.Length > 0) args2.AddRange(["--grid", gridArgument, "--grid-examples", examples]);
-    var (json, error) = PythonReference.Run(repo, "two_layer_net.py", args2);
-    if (json is { } j) { np = PythonReference.ReadNumpy(j); numpyNote = $"numpy {np.Version}, BLAS {np.Libraries}"; }
-    else numpyNote = error;
-    Console.WriteLine(np is null ? $"numpy: {numpyNote}" : $"numpy: {np.TrainSeconds:0.00} s ({np.Blas})");
-}
-TorchResult? torch = null;
-string torchNote = o.Torch ? PythonReference.Missing("torch", "python3-torch") ?? "" : "skipped (--no-torch)";
-if (torchNote.Length == 0)
-{
-    Console.WriteLine("torch: running bench/reference/two_layer_net_torch.py with 1 and 2 threads …");
-    var args3 = new List<string> { "--data", Path.Combine(dataDir, "mnist"), "--iterations", o.Iterations.ToString(CultureInfo.InvariantCulture), "--seed", o.Seed.ToString(CultureInfo.InvariantCulture), "--threads", "1,2" };
-    if (cells.Length > 0) args3.AddRange(["--grid", gridArgument, "--grid-examples", examples]);
-    var (json, error) = PythonReference.Run(repo, "two_layer_net_torch.py", args3);
-    if (json is { } j) torch = PythonReference.ReadTorch(j); else torchNote = error;
-    Console.WriteLine(torch is null ? $"torch: {torchNote}" : $"torch: {string.Join(", ", torch.Runs.Select(r => $"{r.Threads} thread(s) {r.Seconds:0.00} s"))}");
-}
-
-// ---- the C# paths
-var fast = Train("fast", (net, d, opt) => FastTrainer.Train(net, d, opt), options);
-FastProvider.Use();
-var readable = Train("readable", (net, d, opt) => Trainer.Train(net, d, opt), options);
-(double Seconds, double Cpu, double Test)? managed = null;
-if (o.WithManaged)
-{
-    FastProvider.UseManaged();
-    managed = Train("readable, MathNet managed provider", (net, d, opt) => Trainer.Train(net, d, opt), options);
-    FastProvider.Use();
-}
-
-// ---- numerical gradient, float64, all 15,910 parameters
-double? readableNumgrad = null, fastNumgrad = null;
-if (o.Numgrad)
-{
-    var net = new TwoLayerNet<double>(784, 20, 10, 0.01, o.Seed);
-    var x = Matrix<double>.Build.Dense(numgradBatch, 784, (r, c) => data.Train.X[r, c]);
-    var t = Matrix<double>.Build.Dense(numgradBatch, 10, (r, c) => data.Train.T[r, c]);
-    FastNumericalGradient.Compute(net, x.SubMatrix(0, 1, 0, 784), t.SubMatrix(0, 1, 0, 10));   // warm up
-    clock.Restart();
-    FastNumericalGradient.Compute(net, x, t);
-    fastNumgrad = clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"numerical gradient, fast: {fastNumgrad:0.00} s");
-    if (!o.Quick || o.WithManaged)
+    // ---- MNIST load: the loader verifies the SHA-256 of the four files each time
+    var clock = Stopwatch.StartNew();
+    var data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
+    double firstLoad = clock.Elapsed.TotalSeconds, load = double.MaxValue;
+    for (int k = 0; k < 3; k++)
     {
         clock.Restart();
-        net.NumericalGradient(x, t);
-        readableNumgrad = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"numerical gradient, readable: {readableNumgrad:0.00} s");
+        data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
+        load = Math.Min(load, clock.Elapsed.TotalSeconds);
     }
-}
+    Console.WriteLine($"MNIST load: {load:0.000} s (best of 3; first {firstLoad:0.000} s)");
 
-// ---- the scaling table: C# cells
-var csCells = new Dictionary<(int, int), (double Fast, double Readable)>();
-foreach (var (hidden, batch) in cells)
-{
-    var cellOptions = new TrainingOptions(Iterations: Math.Max(1, o.ScalingExamples / batch), BatchSize: batch, HiddenSize: hidden, Seed: o.Seed);
-    var f = Time(() => FastTrainer.Train(new TwoLayerNet<float>(784, hidden, 10, 0.01, o.Seed), data, cellOptions));
-    var r = Time(() => Trainer.Train(new TwoLayerNet<float>(784, hidden, 10, 0.01, o.Seed), data, cellOptions));
-    csCells[(hidden, batch)] = (f, r);
-    Console.WriteLine($"scaling {hidden}×{batch}: fast {f:0.000} s, readable {r:0.000} s");
-}
+    var options = new TrainingOptions(Iterations: o.Iterations, Seed: o.Seed);
+    double flops = Work.TrainingFlops(o.Iterations, 100, 20, data.Train.Count, data.Test.Count);
+    double floor = fma.FloorSeconds(flops);
+    Console.WriteLine($"Dense work of the run: {flops / 1e9:0.0} GFLOP; FMA floor on all cores {floor:0.00} s");
 
-// ---- the tables
-string Numpy(double s) => np is null ? "—" : $"{np.TrainSeconds / s:0.0}×";
-string Torch(double s) => torch is null ? "—" : $"{torch.Best.Seconds / s:0.0}×";
-string Floor(double s) => $"{s / floor:0.00}×";
-var table = new StringBuilder();
-table.AppendLine("| Run | Training time (s) | CPU time (s) | GFLOP/s | × FMA floor | Final test accuracy | vs numpy | vs torch |");
-table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-void Row(string name, double s, double cpu, double test)
-    => table.AppendLine($"| {name} | {F(s, "0.00")} | {F(cpu, "0.00")} | {F(flops / s / 1e9, "0.0")} | {Floor(s)} | {F(test, "0.0000")} | {Numpy(s)} | {Torch(s)} |");
-Row("fast path `FastTrainer.Train` (float32, sparse inputs, SIMD)", fast.Seconds, fast.Cpu, fast.Test);
-Row("readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, readable.Cpu, readable.Test);
-if (managed is { } m) Row("readable, MathNet's default managed provider", m.Seconds, m.Cpu, m.Test);
-if (np is not null)
-    Row($"numpy {np.Version} (float64, {np.Blas}){(np.ReferenceBlas ? " — **reference BLAS: an unfair baseline, install libopenblas0-pthread**" : "")}", np.TrainSeconds, np.TrainCpuSeconds, np.TestAccuracy);
-else table.AppendLine($"| numpy: {numpyNote} | — | — | — | — | — | — | — |");
-if (torch is not null)
-    foreach (var (threads, s, cpu) in torch.Runs)
-        Row($"PyTorch {torch.Version} float32, same loop, manual backprop, {threads} thread{(threads > 1 ? "s" : "")}{(threads == torch.Best.Threads ? " (best)" : "")}", s, cpu, threads == torch.Best.Threads ? torch.TestAccuracy : double.NaN);
-else table.AppendLine($"| PyTorch: {torchNote} | — | — | — | — | — | — | — |");
-table.AppendLine($"| FMA floor: {flops / 1e9:0.0} GFLOP at {fma.GflopsAllCores:0} GFLOP/s (Vector{fma.Bits} FMA chains on {fma.Threads} threads) | {floor:0.00} | | {fma.GflopsAllCores:0} | 1.00× | | | |");
-if (o.Numgrad)
-{
-    string Ratio(double? s) => np?.NumgradSeconds is double n && s is double v ? $"{n / v:0.0}×" : "—";
-    table.AppendLine($"| numerical gradient, float64, 15,910 params, batch {numgradBatch}: fast `FastNumericalGradient.Compute` | {F(fastNumgrad ?? double.NaN, "0.00")} | | | | | {Ratio(fastNumgrad)} | |");
-    if (readableNumgrad is not null)
-        table.AppendLine($"| numerical gradient, same: readable `TwoLayerNet<double>.NumericalGradient` + `FastProvider` | {F(readableNumgrad.Value, "0.00")} | | | | | {Ratio(readableNumgrad)} | |");
-    table.AppendLine($"| numerical gradient, same: numpy | {F(np?.NumgradSeconds ?? double.NaN, "0.00")} | | | | | {(np?.NumgradSeconds is null ? "—" : "1.0×")} | |");
-}
-table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | | | |");
-if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | | | |");
+    var cells = o.Scaling ? new[] { (20, 100), (100, 100), (500, 100), (20, 1000), (100, 1000), (500, 1000) } : [];
+    string gridArgument = PythonReference.Grid(cells);
+    string examples = o.ScalingExamples.ToString(CultureInfo.InvariantCulture);
 
-var scaling = new StringBuilder();
-if (cells.Length > 0)
-{
-    scaling.AppendLine($"Scaling: seconds for {o.ScalingExamples:N0} training examples per cell (iterations = examples / batch, one evaluation of both splits at iteration 0), 784-hidden-10.");
-    scaling.AppendLine();
-    scaling.AppendLine("| hidden × batch | fast | readable | numpy | torch | FMA floor | fast vs numpy | fast vs torch | readable vs numpy |");
-    scaling.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // ---- numpy, then torch: subprocesses, each on a machine the other runs have left idle
+    NumpyResult? np = null;
+    string numpyNote = o.Numpy ? PythonReference.Missing(repo, "numpy") ?? "" : "skipped (--no-numpy)";
+    if (numpyNote.Length == 0)
+    {
+        Console.WriteLine("numpy: running bench/reference/two_layer_net.py …");
+        var args2 = new List<string> { "--data", Path.Combine(dataDir, "mnist"), "--iterations", o.Iterations.ToString(CultureInfo.InvariantCulture), "--seed", o.Seed.ToString(CultureInfo.InvariantCulture) };
+        if (o.Numgrad) args2.AddRange(["--numgrad-batch", numgradBatch.ToString(CultureInfo.InvariantCulture)]); else args2.Add("--skip-numgrad");
+        if (cells.Length > 0) args2.AddRange(["--grid", gridArgument, "--grid-examples", examples]);
+        var (json, error) = PythonReference.Run(repo, "two_layer_net.py", args2);
+        if (json is { } j) { np = PythonReference.ReadNumpy(j); numpyNote = $"numpy {np.Version}, BLAS {np.Libraries}"; }
+        else numpyNote = error;
+        Console.WriteLine(np is null ? $"numpy: {numpyNote}" : $"numpy: {np.TrainSeconds:0.00} s ({np.Blas})");
+    }
+    TorchResult? torch = null;
+    string torchNote = o.Torch ? PythonReference.Missing(repo, "torch") ?? "" : "skipped (--no-torch)";
+    if (torchNote.Length == 0)
+    {
+        Console.WriteLine("torch: running bench/reference/two_layer_net_torch.py with 1 and 2 threads …");
+        var args3 = new List<string> { "--data", Path.Combine(dataDir, "mnist"), "--iterations", o.Iterations.ToString(CultureInfo.InvariantCulture), "--seed", o.Seed.ToString(CultureInfo.InvariantCulture), "--threads", "1,2" };
+        if (cells.Length > 0) args3.AddRange(["--grid", gridArgument, "--grid-examples", examples]);
+        var (json, error) = PythonReference.Run(repo, "two_layer_net_torch.py", args3);
+        if (json is { } j) torch = PythonReference.ReadTorch(j); else torchNote = error;
+        Console.WriteLine(torch is null ? $"torch: {torchNote}" : $"torch: {string.Join(", ", torch.Runs.Select(r => $"{r.Threads} thread(s) {r.Seconds:0.00} s"))}");
+    }
+
+    // ---- the C# paths
+    var fast = Train("fast", (net, d, opt) => FastTrainer.Train(net, d, opt), options);
+    FastProvider.Use();
+    var readable = Train("readable", (net, d, opt) => Trainer.Train(net, d, opt), options);
+    (double Seconds, double Cpu, double Test)? managed = null;
+    if (o.WithManaged)
+    {
+        FastProvider.UseManaged();
+        managed = Train("readable, MathNet managed provider", (net, d, opt) => Trainer.Train(net, d, opt), options);
+        FastProvider.Use();
+    }
+
+    // ---- numerical gradient, float64, all 15,910 parameters
+    double? readableNumgrad = null, fastNumgrad = null;
+    if (o.Numgrad)
+    {
+        var net = new TwoLayerNet<double>(784, 20, 10, 0.01, o.Seed);
+        var x = Matrix<double>.Build.Dense(numgradBatch, 784, (r, c) => data.Train.X[r, c]);
+        var t = Matrix<double>.Build.Dense(numgradBatch, 10, (r, c) => data.Train.T[r, c]);
+        FastNumericalGradient.Compute(net, x.SubMatrix(0, 1, 0, 784), t.SubMatrix(0, 1, 0, 10));   // warm up
+        clock.Restart();
+        FastNumericalGradient.Compute(net, x, t);
+        fastNumgrad = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"numerical gradient, fast: {fastNumgrad:0.00} s");
+        if (!o.Quick || o.WithManaged)
+        {
+            clock.Restart();
+            net.NumericalGradient(x, t);
+            readableNumgrad = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"numerical gradient, readable: {readableNumgrad:0.00} s");
+        }
+    }
+
+    // ---- the scaling table: C# cells
+    var csCells = new Dictionary<(int, int), (double Fast, double Readable)>();
     foreach (var (hidden, batch) in cells)
     {
-        var (f, r) = csCells[(hidden, batch)];
-        double? n = np?.Grid.FirstOrDefault(c => c.Hidden == hidden && c.Batch == batch)?.Seconds;
-        double? t = torch?.Grid.FirstOrDefault(c => c.Hidden == hidden && c.Batch == batch)?.Seconds;
-        int iterations = Math.Max(1, o.ScalingExamples / batch);
-        double cellFloor = fma.FloorSeconds(Work.TrainingFlops(iterations, batch, hidden, data.Train.Count, data.Test.Count));
-        string R(double? a, double b) => a is double v ? $"{v / b:0.0}×" : "—";
-        scaling.AppendLine($"| {hidden} × {batch} | {f:0.000} | {r:0.000} | {F(n ?? double.NaN, "0.000")} | {F(t ?? double.NaN, "0.000")} | {cellFloor:0.000} | {R(n, f)} | {R(t, f)} | {R(n, r)} |");
+        var cellOptions = new TrainingOptions(Iterations: Math.Max(1, o.ScalingExamples / batch), BatchSize: batch, HiddenSize: hidden, Seed: o.Seed);
+        var f = Time(() => FastTrainer.Train(new TwoLayerNet<float>(784, hidden, 10, 0.01, o.Seed), data, cellOptions));
+        var r = Time(() => Trainer.Train(new TwoLayerNet<float>(784, hidden, 10, 0.01, o.Seed), data, cellOptions));
+        csCells[(hidden, batch)] = (f, r);
+        Console.WriteLine($"scaling {hidden}×{batch}: fast {f:0.000} s, readable {r:0.000} s");
     }
-}
 
-var targets = new StringBuilder();
-void Target(string what, bool? met, string measured)
-    => targets.AppendLine($"- {(met is null ? "not measured" : met.Value ? "met" : "NOT met")}: {what} — {measured}");
-Target("fast path ≥ 10× numpy (OpenBLAS)", np is null || np.ReferenceBlas ? null : np.TrainSeconds / fast.Seconds >= 10, np is null ? numpyNote : $"{np.TrainSeconds / fast.Seconds:0.0}×{(np.ReferenceBlas ? " (reference BLAS: not a fair baseline)" : "")}");
-Target("fast path ≥ 6× PyTorch f32 (best of 1 and 2 threads)", torch is null ? null : torch.Best.Seconds / fast.Seconds >= 6, torch is null ? torchNote : $"{torch.Best.Seconds / fast.Seconds:0.0}×");
-Target("fast path within 1.5× of the dense FMA floor", fast.Seconds <= 1.5 * floor, $"{fast.Seconds / floor:0.00}× ({fast.Seconds:0.00} s vs {floor:0.00} s)");
-Target("readable `Trainer.Train` ≥ 3× numpy", np is null || np.ReferenceBlas ? null : np.TrainSeconds / readable.Seconds >= 3, np is null ? numpyNote : $"{np.TrainSeconds / readable.Seconds:0.0}×");
-if (o.Numgrad)
-    Target("numerical gradient ≥ 3× numpy", np?.NumgradSeconds is null || np.ReferenceBlas ? null : np.NumgradSeconds / fastNumgrad >= 3, np?.NumgradSeconds is double ng ? $"{ng / fastNumgrad:0.0}×" : "—");
-Target("MNIST load ≤ 0.2 s", load <= 0.2, $"{load:0.000} s");
+    // ---- the tables
+    string Numpy(double s) => np is null ? "—" : $"{np.TrainSeconds / s:0.0}×";
+    string Torch(double s) => torch is null ? "—" : $"{torch.Best.Seconds / s:0.0}×";
+    string Floor(double s) => $"{s / floor:0.00}×";
+    var table = new StringBuilder();
+    table.AppendLine("| Run | Training time (s) | CPU time (s) | GFLOP/s | × FMA floor | Final test accuracy | vs numpy | vs torch |");
+    table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    void Row(string name, double s, double cpu, double test)
+        => table.AppendLine($"| {name} | {F(s, "0.00")} | {F(cpu, "0.00")} | {F(flops / s / 1e9, "0.0")} | {Floor(s)} | {F(test, "0.0000")} | {Numpy(s)} | {Torch(s)} |");
+    Row("fast path `FastTrainer.Train` (float32, sparse inputs, SIMD)", fast.Seconds, fast.Cpu, fast.Test);
+    Row("readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, readable.Cpu, readable.Test);
+    if (managed is { } m) Row("readable, MathNet's default managed provider", m.Seconds, m.Cpu, m.Test);
+    if (np is not null)
+        Row($"numpy {np.Version} (float64, {np.Blas}){(np.ReferenceBlas ? " — **reference BLAS: an unfair baseline, install libopenblas0-pthread**" : "")}", np.TrainSeconds, np.TrainCpuSeconds, np.TestAccuracy);
+    else table.AppendLine($"| numpy: {numpyNote} | — | — | — | — | — | — | — |");
+    if (torch is not null)
+        foreach (var (threads, s, cpu) in torch.Runs)
+            Row($"PyTorch {torch.Version} float32, same loop, manual backprop, {threads} thread{(threads > 1 ? "s" : "")}{(threads == torch.Best.Threads ? " (best)" : "")}", s, cpu, threads == torch.Best.Threads ? torch.TestAccuracy : double.NaN);
+    else table.AppendLine($"| PyTorch: {torchNote} | — | — | — | — | — | — | — |");
+    table.AppendLine($"| FMA floor: {flops / 1e9:0.0} GFLOP at {fma.GflopsAllCores:0} GFLOP/s (Vector{fma.Bits} FMA chains on {fma.Threads} threads, best of 5{(fma.Capped ? "; capped at threads × one core: the probe was disturbed" : "")}) | {floor:0.00} | | {fma.GflopsAllCores:0} | 1.00× | | | |");
+    if (o.Numgrad)
+    {
+        string Ratio(double? s) => np?.NumgradSeconds is double n && s is double v ? $"{n / v:0.0}×" : "—";
+        table.AppendLine($"| numerical gradient, float64, 15,910 params, batch {numgradBatch}: fast `FastNumericalGradient.Compute` | {F(fastNumgrad ?? double.NaN, "0.00")} | | | | | {Ratio(fastNumgrad)} | |");
+        if (readableNumgrad is not null)
+            table.AppendLine($"| numerical gradient, same: readable `TwoLayerNet<double>.NumericalGradient` + `FastProvider` | {F(readableNumgrad.Value, "0.00")} | | | | | {Ratio(readableNumgrad)} | |");
+        table.AppendLine($"| numerical gradient, same: numpy | {F(np?.NumgradSeconds ?? double.NaN, "0.00")} | | | | | {(np?.NumgradSeconds is null ? "—" : "1.0×")} | |");
+    }
+    table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | | | |");
+    if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | | | |");
 
-Console.WriteLine();
-Console.WriteLine(table);
-if (scaling.Length > 0) Console.WriteLine(scaling);
-Console.WriteLine("Targets (issue 11), from this run:");
-Console.WriteLine(targets);
-Console.WriteLine($"numpy: {numpyNote}");
-if (o.Markdown is { } path)
-{
-    var md = new StringBuilder();
-    md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}.");
-    md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
-    md.AppendLine().Append(table).AppendLine();
-    if (scaling.Length > 0) md.Append(scaling).AppendLine();
-    md.AppendLine("Targets (issue 11), from this run:").AppendLine().Append(targets).AppendLine().AppendLine($"numpy: {numpyNote}");
-    string temporary = path + ".tmp";
-    File.WriteAllText(temporary, md.ToString());
-    File.Move(temporary, path, overwrite: true);
-}
-return 0;
+    var scaling = new StringBuilder();
+    if (cells.Length > 0)
+    {
+        scaling.AppendLine($"Scaling: seconds for {o.ScalingExamples:N0} training examples per cell (iterations = examples / batch, one evaluation of both splits at iteration 0), 784-hidden-10.");
+        scaling.AppendLine();
+        scaling.AppendLine("| hidden × batch | fast | readable | numpy | torch | FMA floor | fast vs numpy | fast vs torch | readable vs numpy |");
+        scaling.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (hidden, batch) in cells)
+        {
+            var (f, r) = csCells[(hidden, batch)];
+            double? n = np?.Grid.FirstOrDefault(c => c.Hidden == hidden && c.Batch == batch)?.Seconds;
+            double? t = torch?.Grid.FirstOrDefault(c => c.Hidden == hidden && c.Batch == batch)?.Seconds;
+            int iterations = Math.Max(1, o.ScalingExamples / batch);
+            double cellFloor = fma.FloorSeconds(Work.TrainingFlops(iterations, batch, hidden, data.Train.Count, data.Test.Count));
+            string R(double? a, double b) => a is double v ? $"{v / b:0.0}×" : "—";
+            scaling.AppendLine($"| {hidden} × {batch} | {f:0.000} | {r:0.000} | {F(n ?? double.NaN, "0.000")} | {F(t ?? double.NaN, "0.000")} | {cellFloor:0.000} | {R(n, f)} | {R(t, f)} | {R(n, r)} |");
+        }
+    }
 
-(double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train, TrainingOptions opt)
-{
-    var net = new TwoLayerNet<float>(784, 20, 10, opt.WeightInitStd, o.Seed);
-    GC.Collect();
-    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-    var history = train(net, data, opt);
-    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-    var last = history.Epochs[^1];
-    Console.WriteLine($"{name}: {history.Elapsed.TotalSeconds:0.00} s; final train {last.TrainAccuracy:0.0000}, test {last.TestAccuracy:0.0000}, loss {history.TrainLoss[^1]:0.0000}");
-    return (history.Elapsed.TotalSeconds, cpu, last.TestAccuracy);
+    var targets = new StringBuilder();
+    void Target(string what, bool? met, string measured)
+        => targets.AppendLine($"- {(met is null ? "not measured" : met.Value ? "met" : "NOT met")}: {what} — {measured}");
+    Target("fast path ≥ 10× numpy (OpenBLAS)", np is null || np.ReferenceBlas ? null : np.TrainSeconds / fast.Seconds >= 10, np is null ? numpyNote : $"{np.TrainSeconds / fast.Seconds:0.0}×{(np.ReferenceBlas ? " (reference BLAS: not a fair baseline)" : "")}");
+    Target("fast path ≥ 6× PyTorch f32 (best of 1 and 2 threads)", torch is null ? null : torch.Best.Seconds / fast.Seconds >= 6, torch is null ? torchNote : $"{torch.Best.Seconds / fast.Seconds:0.0}×");
+    Target("fast path within 1.5× of the dense FMA floor", fast.Seconds <= 1.5 * floor, $"{fast.Seconds / floor:0.00}× ({fast.Seconds:0.00} s vs {floor:0.00} s)");
+    Target("readable `Trainer.Train` ≥ 3× numpy", np is null || np.ReferenceBlas ? null : np.TrainSeconds / readable.Seconds >= 3, np is null ? numpyNote : $"{np.TrainSeconds / readable.Seconds:0.0}×");
+    if (o.Numgrad)
+        Target("numerical gradient ≥ 3× numpy", np?.NumgradSeconds is null || np.ReferenceBlas ? null : np.NumgradSeconds / fastNumgrad >= 3, np?.NumgradSeconds is double ng ? $"{ng / fastNumgrad:0.0}×" : "—");
+    Target("MNIST load ≤ 0.2 s", load <= 0.2, $"{load:0.000} s");
+
+    Console.WriteLine();
+    Console.WriteLine(table);
+    if (scaling.Length > 0) Console.WriteLine(scaling);
+    Console.WriteLine("Targets (issue 11), from this run:");
+    Console.WriteLine(targets);
+    Console.WriteLine($"numpy: {numpyNote}");
+    if (o.Markdown is { } path)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}.");
+        md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
+        md.AppendLine().Append(table).AppendLine();
+        if (scaling.Length > 0) md.Append(scaling).AppendLine();
+        md.AppendLine("Targets (issue 11), from this run:").AppendLine().Append(targets).AppendLine().AppendLine($"numpy: {numpyNote}");
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, md.ToString());
+        File.Move(temporary, path, overwrite: true);
+    }
+    return 0;
+
+    (double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train, TrainingOptions opt)
+    {
+        var net = new TwoLayerNet<float>(784, 20, 10, opt.WeightInitStd, o.Seed);
+        GC.Collect();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var history = train(net, data, opt);
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var last = history.Epochs[^1];
+        Console.WriteLine($"{name}: {history.Elapsed.TotalSeconds:0.00} s; final train {last.TrainAccuracy:0.0000}, test {last.TestAccuracy:0.0000}, loss {history.TrainLoss[^1]:0.0000}");
+        return (history.Elapsed.TotalSeconds, cpu, last.TestAccuracy);
+    }
 }
 
 static double Time(Func<TrainingHistory> run)

@@ -24,15 +24,24 @@ internal static class PythonReference
 {
     public const string Python = "/usr/bin/python3";
 
-    /// <summary>Null and why, when <paramref name="module"/> cannot be imported.</summary>
-    public static string? Missing(string module, string package)
+    /// <summary>Null and why, when <paramref name="module"/> cannot be imported: the row says "skipped" and names the install command.</summary>
+    public static string? Missing(string repo, string module)
     {
-        if (!File.Exists(Python)) return $"skipped: {Python} not found";
+        string install = $"sudo apt-get install {string.Join(' ', BenchPackages(repo))}";
+        if (!File.Exists(Python)) return $"skipped: {Python} not found ({install})";
         using var check = Process.Start(new ProcessStartInfo(Python, ["-c", $"import {module}"]) { RedirectStandardError = true, UseShellExecute = false })!;
         check.StandardError.ReadToEnd();
         check.WaitForExit();
-        return check.ExitCode == 0 ? null : $"skipped: {module} is not installed for {Python} (apt install {package})";
+        return check.ExitCode == 0 ? null : $"skipped: {module} is not installed for {Python} ({install})";
     }
+
+    /// <summary>The Debian packages marked <c>bench</c> in the one list, <c>.config/debian-packages.txt</c>.</summary>
+    public static IReadOnlyList<string> BenchPackages(string repo) =>
+        File.ReadLines(Path.Combine(repo, ".config", "debian-packages.txt"))
+            .Where(line => !line.TrimStart().StartsWith('#'))
+            .Select(line => line.Split((char[]?)null, 3, StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 2 && f[1].Split(',').Contains("bench"))
+            .Select(f => f[0]).ToList();
 
     /// <summary>Runs <paramref name="script"/> and returns its JSON, or the error as text.</summary>
     public static (JsonElement? Json, string Error) Run(string repo, string script, IEnumerable<string> arguments)

@@ -22,8 +22,7 @@ public static partial class Functions
     public static Matrix<T> Softmax<T>(Matrix<T> a) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         if (a.ColumnCount == 0) throw new ArgumentException($"Softmax needs at least one column; got shape ({a.RowCount}, 0).", nameof(a));
-        var max = new T[a.RowCount];
-        for (int r = 0; r < max.Length; r++) max[r] = a.Row(r).Maximum();
+        var max = a.FoldByRow((m, v) => m < v ? v : m, T.NegativeInfinity, Zeros.Include);   // the largest score of each row
         var y = a.MapIndexed((r, _, v) => T.Exp(v - max[r]));   // exp(a − max of its row): no overflow
         var sum = y.RowSums();                                   // Σ exp of each row
         y.MapIndexedInplace((r, _, v) => v / sum[r]);

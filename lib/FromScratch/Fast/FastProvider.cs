@@ -87,6 +87,8 @@ internal sealed class FastLinearAlgebraProvider : ILinearAlgebraProvider
         Gemm.Multiply(ta, tb, m, n, k, alpha, a, rowsA, b, rowsB, beta, c);
     }
 
+    // ---- element-wise array operations: SIMD loops (each element rounds exactly as MathNet's loops do) ----
+
     // ---- everything else: MathNet's managed provider ----
 
     /// <inheritdoc/>
@@ -96,21 +98,39 @@ internal sealed class FastLinearAlgebraProvider : ILinearAlgebraProvider
     /// <inheritdoc/>
     public void FreeResources() => _managed.FreeResources();
     /// <inheritdoc/>
-    public void AddVectorToScaledVector(double[] y, double alpha, double[] x, double[] result) => _managed.AddVectorToScaledVector(y, alpha, x, result);
+    public void AddVectorToScaledVector(double[] y, double alpha, double[] x, double[] result)
+    {
+        if (!ElementWise.AddScaled(y, alpha, x, result)) _managed.AddVectorToScaledVector(y, alpha, x, result);
+    }
     /// <inheritdoc/>
-    public void ScaleArray(double alpha, double[] x, double[] result) => _managed.ScaleArray(alpha, x, result);
+    public void ScaleArray(double alpha, double[] x, double[] result)
+    {
+        if (!ElementWise.Scale(alpha, x, result)) _managed.ScaleArray(alpha, x, result);
+    }
     /// <inheritdoc/>
     public void ConjugateArray(double[] x, double[] result) => _managed.ConjugateArray(x, result);
     /// <inheritdoc/>
     public double DotProduct(double[] x, double[] y) => _managed.DotProduct(x, y);
     /// <inheritdoc/>
-    public void AddArrays(double[] x, double[] y, double[] result) => _managed.AddArrays(x, y, result);
+    public void AddArrays(double[] x, double[] y, double[] result)
+    {
+        if (!ElementWise.Add(x, y, result)) _managed.AddArrays(x, y, result);
+    }
     /// <inheritdoc/>
-    public void SubtractArrays(double[] x, double[] y, double[] result) => _managed.SubtractArrays(x, y, result);
+    public void SubtractArrays(double[] x, double[] y, double[] result)
+    {
+        if (!ElementWise.Subtract(x, y, result)) _managed.SubtractArrays(x, y, result);
+    }
     /// <inheritdoc/>
-    public void PointWiseMultiplyArrays(double[] x, double[] y, double[] result) => _managed.PointWiseMultiplyArrays(x, y, result);
+    public void PointWiseMultiplyArrays(double[] x, double[] y, double[] result)
+    {
+        if (!ElementWise.Multiply(x, y, result)) _managed.PointWiseMultiplyArrays(x, y, result);
+    }
     /// <inheritdoc/>
-    public void PointWiseDivideArrays(double[] x, double[] y, double[] result) => _managed.PointWiseDivideArrays(x, y, result);
+    public void PointWiseDivideArrays(double[] x, double[] y, double[] result)
+    {
+        if (!ElementWise.Divide(x, y, result)) _managed.PointWiseDivideArrays(x, y, result);
+    }
     /// <inheritdoc/>
     public void PointWisePowerArrays(double[] x, double[] y, double[] result) => _managed.PointWisePowerArrays(x, y, result);
     /// <inheritdoc/>
@@ -148,21 +168,39 @@ internal sealed class FastLinearAlgebraProvider : ILinearAlgebraProvider
     /// <inheritdoc/>
     public void EigenDecomp(bool isSymmetric, int order, double[] matrix, double[] matrixEv, Complex[] vectorEv, double[] matrixD) => _managed.EigenDecomp(isSymmetric, order, matrix, matrixEv, vectorEv, matrixD);
     /// <inheritdoc/>
-    public void AddVectorToScaledVector(float[] y, float alpha, float[] x, float[] result) => _managed.AddVectorToScaledVector(y, alpha, x, result);
+    public void AddVectorToScaledVector(float[] y, float alpha, float[] x, float[] result)
+    {
+        if (!ElementWise.AddScaled(y, alpha, x, result)) _managed.AddVectorToScaledVector(y, alpha, x, result);
+    }
     /// <inheritdoc/>
-    public void ScaleArray(float alpha, float[] x, float[] result) => _managed.ScaleArray(alpha, x, result);
+    public void ScaleArray(float alpha, float[] x, float[] result)
+    {
+        if (!ElementWise.Scale(alpha, x, result)) _managed.ScaleArray(alpha, x, result);
+    }
     /// <inheritdoc/>
     public void ConjugateArray(float[] x, float[] result) => _managed.ConjugateArray(x, result);
     /// <inheritdoc/>
     public float DotProduct(float[] x, float[] y) => _managed.DotProduct(x, y);
     /// <inheritdoc/>
-    public void AddArrays(float[] x, float[] y, float[] result) => _managed.AddArrays(x, y, result);
+    public void AddArrays(float[] x, float[] y, float[] result)
+    {
+        if (!ElementWise.Add(x, y, result)) _managed.AddArrays(x, y, result);
+    }
     /// <inheritdoc/>
-    public void SubtractArrays(float[] x, float[] y, float[] result) => _managed.SubtractArrays(x, y, result);
+    public void SubtractArrays(float[] x, float[] y, float[] result)
+    {
+        if (!ElementWise.Subtract(x, y, result)) _managed.SubtractArrays(x, y, result);
+    }
     /// <inheritdoc/>
-    public void PointWiseMultiplyArrays(float[] x, float[] y, float[] result) => _managed.PointWiseMultiplyArrays(x, y, result);
+    public void PointWiseMultiplyArrays(float[] x, float[] y, float[] result)
+    {
+        if (!ElementWise.Multiply(x, y, result)) _managed.PointWiseMultiplyArrays(x, y, result);
+    }
     /// <inheritdoc/>
-    public void PointWiseDivideArrays(float[] x, float[] y, float[] result) => _managed.PointWiseDivideArrays(x, y, result);
+    public void PointWiseDivideArrays(float[] x, float[] y, float[] result)
+    {
+        if (!ElementWise.Divide(x, y, result)) _managed.PointWiseDivideArrays(x, y, result);
+    }
     /// <inheritdoc/>
     public void PointWisePowerArrays(float[] x, float[] y, float[] result) => _managed.PointWisePowerArrays(x, y, result);
     /// <inheritdoc/>
