@@ -56,10 +56,10 @@ public class FastElementWiseTests
         })
         {
             var expected = op(Managed, x, y, new float[n]);
-            var actual = op(FastProvider.Instance, x, y, new float[n]);
+            var actual = op(FastLinearAlgebraProvider.Instance, x, y, new float[n]);
             Same(expected, actual);
             var inPlace = (float[])x.Clone();                  // the result written over an operand, as Sgd.Update does
-            op(FastProvider.Instance, inPlace, y, inPlace);
+            op(FastLinearAlgebraProvider.Instance, inPlace, y, inPlace);
             Same(expected, inPlace);
             _ = name;
         }
@@ -80,14 +80,14 @@ public class FastElementWiseTests
             (p, a, b, r) => { p.AddVectorToScaledVector(b, -0.1, a, r); return r; },
             (p, a, b, r) => { p.AddVectorToScaledVector(b, 0, a, r); return r; },
         })
-            Same(op(Managed, x, y, new double[n]), op(FastProvider.Instance, x, y, new double[n]));
+            Same(op(Managed, x, y, new double[n]), op(FastLinearAlgebraProvider.Instance, x, y, new double[n]));
     }
 
     [Fact]
     public void LengthMismatchIsReportedByMathNet()
     {
         var managed = Record.Exception(() => Managed.AddArrays(new float[3], new float[4], new float[3]));
-        var fast = Record.Exception(() => FastProvider.Instance.AddArrays(new float[3], new float[4], new float[3]));
+        var fast = Record.Exception(() => FastLinearAlgebraProvider.Instance.AddArrays(new float[3], new float[4], new float[3]));
         Assert.NotNull(managed);
         Assert.Equal(managed.GetType(), fast?.GetType());
     }
