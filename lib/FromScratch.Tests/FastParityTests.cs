@@ -111,28 +111,17 @@ public class FastParityTests
         var twoOnes = Matrix<float>.Build.Dense(2, 3);
         twoOnes[0, 0] = twoOnes[0, 1] = twoOnes[1, 2] = 1f;
         Assert.Contains("row 0 has 2 ones", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, twoOnes, 3)).Message);
-        Assert.Contains("not a label", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, Labels(0, 3), 3)).Message);
-        Assert.Equal([0, 2], SparseSplit.From(x, Labels(0, 2), 3).Labels);
+        Assert.Contains("not a label", Assert.Throws<ArgumentException>(() => SparseSplit.From(x, TestNets.Labels(0, 3), 3)).Message);
+        Assert.Equal([0, 2], SparseSplit.From(x, TestNets.Labels(0, 2), 3).Labels);
     }
 
-    /// <summary>W1 = W2 = 0: every row's scores are b2 exactly (the readable AccuracyRuleTests use the same set-up).</summary>
-    private static TwoLayerNet<float> NetWithScores(params float[] b2)
-    {
-        var net = new TwoLayerNet<float>(2, 3, b2.Length, seed: 1);
-        net.Params["W1"].Clear();
-        net.Params["W2"].Clear();
-        for (int c = 0; c < b2.Length; c++) net.Params["b2"][0, c] = b2[c];
-        return net;
-    }
-
-    private static Matrix<float> Labels(params float[] labels) => Matrix<float>.Build.Dense(labels.Length, 1, (r, _) => labels[r]);
 
     [Fact]
     public void Fast_accuracy_never_counts_a_NaN_score_as_correct()
     {
-        var net = NetWithScores(float.NaN, 0f, 0f);
+        var net = TestNets.WithScores(float.NaN, 0f, 0f);
         var x = Matrix<float>.Build.Dense(3, 2);
-        foreach (var t in new[] { Labels(0, 0, 0), Labels(1, 1, 1), Labels(2, 2, 2) })
+        foreach (var t in new[] { TestNets.Labels(0, 0, 0), TestNets.Labels(1, 1, 1), TestNets.Labels(2, 2, 2) })
         {
             Assert.Equal(0.0, net.Accuracy(x, t));
             Assert.Equal(0.0, FastTwoLayerNet.From(net).Accuracy(SparseSplit.From(x, t, 3)));
@@ -142,11 +131,11 @@ public class FastParityTests
     [Fact]
     public void Fast_accuracy_skips_a_NaN_input_row_and_still_counts_the_others()
     {
-        var net = NetWithScores(1f, 0f);
+        var net = TestNets.WithScores(1f, 0f);
         net.Params["W1"][0, 0] = 1f;                                   // so that x reaches the scores
         var x = Matrix<float>.Build.Dense(2, 2);
         x[1, 0] = float.NaN;
-        var t = Labels(0, 0);
+        var t = TestNets.Labels(0, 0);
         Assert.Equal(0.5, net.Accuracy(x, t));
         Assert.Equal(0.5, FastTwoLayerNet.From(net).Accuracy(SparseSplit.From(x, t, 2)));
     }
