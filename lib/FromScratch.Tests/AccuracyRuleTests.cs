@@ -36,11 +36,7 @@ public class AccuracyRuleTests
     [Fact]
     public void A_NaN_input_row_is_never_correct_and_the_other_rows_still_count()
     {
-        var net = TestNets.WithScores(1f, 0f);
-        net.Params["W1"][0, 0] = 1f;                                   // so that x reaches the scores
-        var x = Matrix<float>.Build.Dense(2, 2);
-        x[1, 0] = float.NaN;
-        var t = TestNets.Labels(0, 0);
+        var (net, x, t) = TestNets.WithANaNInputRow();
         Assert.Equal(0.5, net.Accuracy(x, t));
         Assert.Equal(0.5, LayeredNet<float>.From(net).Accuracy(x, t));
     }

@@ -131,11 +131,7 @@ public class FastParityTests
     [Fact]
     public void Fast_accuracy_skips_a_NaN_input_row_and_still_counts_the_others()
     {
-        var net = TestNets.WithScores(1f, 0f);
-        net.Params["W1"][0, 0] = 1f;                                   // so that x reaches the scores
-        var x = Matrix<float>.Build.Dense(2, 2);
-        x[1, 0] = float.NaN;
-        var t = TestNets.Labels(0, 0);
+        var (net, x, t) = TestNets.WithANaNInputRow();
         Assert.Equal(0.5, net.Accuracy(x, t));
         Assert.Equal(0.5, FastTwoLayerNet.From(net).Accuracy(SparseSplit.From(x, t, 2)));
     }

@@ -24,6 +24,16 @@ internal static class TestNets
         return net;
     }
 
+    /// <summary>Scores (1, 0) for row 0 and NaN for row 1 (its input is NaN), both labelled 0: the accuracy is 0.5.</summary>
+    public static (TwoLayerNet<float> Net, Matrix<float> X, Matrix<float> T) WithANaNInputRow()
+    {
+        var net = WithScores(1f, 0f);
+        net.Params["W1"][0, 0] = 1f;                                   // so that x reaches the scores
+        var x = Matrix<float>.Build.Dense(2, 2);
+        x[1, 0] = float.NaN;
+        return (net, x, Labels(0, 0));
+    }
+
     /// <summary>A column of labels.</summary>
     public static Matrix<float> Labels(params float[] labels) => Matrix<float>.Build.Dense(labels.Length, 1, (r, _) => labels[r]);
 }
