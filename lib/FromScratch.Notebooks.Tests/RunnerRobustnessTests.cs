@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -128,17 +129,34 @@ public sealed class RunnerRobustnessTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A cell that reads the process's peak resident memory (VmHWM) and prints it with <paramref name="label"/>.</summary>
+    private static string PeakCell(string label) =>
+        $"Console.WriteLine(\"{label} \" + System.IO.File.ReadLines(\"/proc/self/status\").First(l => l.StartsWith(\"VmHWM:\")));";
+
+    private static long PeakKb(string output, string label) =>
+        long.Parse(Regex.Match(output, $@"{label} VmHWM:\s+(\d+) kB").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
-    public async Task A_cell_printing_100_MB_finishes_within_seconds_and_its_stored_output_is_capped_with_a_note()
+    public async Task A_cell_printing_100_MB_finishes_within_seconds_in_bounded_memory_and_its_stored_output_is_capped_with_a_note()
     {
+        // Cell 1 measures the runner's child after the kernel's start and a first compile; cell 3, after 100 MB in 1 KB lines.
         var (run, dir) = await RunnerAsync(["--out", "out", "loud.ipynb"], ("loud.ipynb", RunnerTests.Notebook(
+            PeakCell("before"),
             "var line = new string('x', 1023); var clock = System.Diagnostics.Stopwatch.StartNew();\n" +
             "for (int i = 0; i < 100_000; i++) Console.WriteLine(line);\n" +
-            "Console.Error.WriteLine($\"printed in {clock.Elapsed.TotalSeconds:0.0} s\");")));
+            "Console.Error.WriteLine($\"printed in {clock.Elapsed.TotalSeconds:0.0} s\");",
+            PeakCell("after"))));
         try
         {
             Assert.Equal(0, run.ExitCode);
             Assert.True(run.Elapsed < TimeSpan.FromSeconds(90), $"the runner took {run.Elapsed.TotalSeconds:0} s for 100 MB of output");
+            var cell = double.Parse(Regex.Match(run.Output, @"\[2/3\] ✓ (\d+\.\d) s").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(cell < 30, $"the printing cell took {cell} s");
+            // 100 MB of text is 200 MB as .NET strings: kept once anywhere (the kernel's events, a StringWriter), it shows here.
+            long before = PeakKb(run.Output, "before"), after = PeakKb(run.Output, "after");
+            output.WriteLine($"peak resident memory: {before / 1024} MB before, {after / 1024} MB after the loud cell");
+            Assert.True(after - before < 150 * 1024,
+                $"the child's peak resident memory grew by {(after - before) / 1024} MB (from {before / 1024} MB) while the cell printed 100 MB");
             var executed = new FileInfo(Path.Combine(dir, "out", "loud.ipynb"));
             Assert.True(executed.Length < 8_000_000, $"the executed notebook holds {executed.Length:N0} bytes: the stored output is not capped");
             Assert.Contains("more characters of output were not stored", File.ReadAllText(executed.FullName));
