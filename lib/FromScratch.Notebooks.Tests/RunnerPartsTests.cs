@@ -110,6 +110,21 @@ public sealed class RunnerPartsTests
         Assert.Equal(CellOutputs.MaxEchoLines + 1, log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Fact]
+    public void Printed_text_joins_per_stream_and_the_echo_shows_whole_lines_cut_when_long()
+    {
+        var log = new StringWriter();
+        var outputs = new CellOutputs(new SubmitCode("print"), new DisplayedValues(), log, 1);
+        foreach (var (name, text) in new[] { ("stdout", "Loss: "), ("stdout", "0.5"), ("stdout", "\n"), ("stderr", "warn\r\n"),
+                                             ("stdout", new string('y', 5000) + "\nx"), ("stdout", "\n\ntail") })
+            outputs.Write(name, text);
+        var result = outputs.Finish();
+        Assert.Equal(["stdout", "stderr", "stdout"], result.Select(o => (string?)o["name"]));
+        Assert.Equal(["Loss: 0.5\n", "warn\r\n", new string('y', 5000) + "\nx\n\ntail"], result.Select(o => (string?)o["text"]));
+        Assert.Equal(["    │ Loss: 0.5", "    │ stderr: warn", $"    │ {new string('y', CellOutputs.MaxEchoLineChars)} …", "    │ x", "    │ ", "    │ tail"],
+            log.ToString().Split(Environment.NewLine)[..^1]);
+    }
+
     [Theory]
     [InlineData("0.1", 0.1)]
     [InlineData("-2.5e-3", -0.0025)]

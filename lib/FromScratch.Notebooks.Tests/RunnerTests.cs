@@ -151,6 +151,28 @@ public sealed class RunnerTests(ITestOutputHelper output)
         Assert.DoesNotContain("step 5", html);
     }
 
+    [Fact]
+    public async Task Printed_text_and_displays_keep_their_order_also_from_tasks_and_partial_writes()
+    {
+        using var temp = await RunTempNotebooksAsync([], ("order.ipynb", Notebook(
+            "Console.Write(\"a\"); Console.WriteLine(\"b\");\n" +
+            "display(\"shown\");\n" +
+            "Console.Error.WriteLine(\"warn\");\n" +
+            "Console.WriteLine(7); System.Threading.Tasks.Task.Run(() => Console.Out.WriteLine(\"from a task\")).Wait();\n" +
+            "\"done\"")));
+        var (run, outDir) = temp;
+        output.WriteLine(run.Output);
+        Assert.Equal(0, run.ExitCode);
+        var outputs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "order.ipynb")))!["cells"]![0]!["outputs"]!.AsArray();
+        Assert.Equal(["stream", "display_data", "stream", "stream", "execute_result"], outputs.Select(o => (string?)o!["output_type"]));
+        Assert.Equal(["ab\n", "warn\n", "7\nfrom a task\n"], outputs.Where(o => (string?)o!["output_type"] == "stream").Select(o => Join(o!["text"])));
+        Assert.Equal(["stdout", "stderr", "stdout"], outputs.Where(o => (string?)o!["output_type"] == "stream").Select(o => (string?)o!["name"]));
+        Assert.Equal("shown", Join(outputs[1]!["data"]!["text/plain"]));
+        Assert.Equal("done", Join(outputs[4]!["data"]!["text/plain"]));
+        Assert.Contains("│ ab", run.Output);
+        Assert.Contains("│ stderr: warn", run.Output);
+    }
+
     /// <summary>A notebook of C# code cells (each string one cell); <paramref name="metadata"/> is its metadata JSON.</summary>
     internal static string Notebook(params string[] cells) => NotebookWith("{}", cells);
 

@@ -10,8 +10,10 @@ namespace FromScratch.Runner;
 /// Turns one cell's kernel events into nbformat outputs, as a notebook front end does: consecutive writes to the same
 /// stream join into one output; <see cref="DisplayedValueUpdated"/> replaces the data of the output that displayed that
 /// value (in this cell or an earlier one, see <see cref="DisplayedValues"/>); the first error is kept.
-/// Stream text is stored up to <see cref="MaxStreamChars"/> per cell and echoed to the log up to <see cref="MaxEchoLines"/>
-/// lines; the rest is counted, and a note says how much was left out. Time and memory are linear in the output, and bounded.
+/// What the cell prints arrives through <see cref="Write"/> (the runner's <see cref="CellConsole"/>), not as kernel events.
+/// Stream text is stored up to <see cref="MaxStreamChars"/> per cell and echoed to the log line by line, up to
+/// <see cref="MaxEchoLines"/> lines of at most <see cref="MaxEchoLineChars"/> characters; the rest is counted, and a note
+/// says how much was left out. Time is linear in the output, and memory bounded.
 /// </summary>
 public sealed class CellOutputs(SubmitCode command, DisplayedValues displayed, TextWriter log, int? executionCount)
 {
@@ -21,9 +23,14 @@ public sealed class CellOutputs(SubmitCode command, DisplayedValues displayed, T
     /// <summary>Lines of a cell's streams echoed to the log.</summary>
     public const int MaxEchoLines = 200;
 
+    /// <summary>Characters of one echoed line; a longer line is cut, with "…".</summary>
+    public const int MaxEchoLineChars = 2000;
+
     private readonly object _gate = new();
     private readonly List<object> _outputs = []; // JsonObject, or StreamOutput until Finish
     private long _streamChars, _droppedChars, _echoedLines, _droppedLines;
+    private readonly StringBuilder _echoLine = new();
+    private string? _echoName; // the stream whose line is being echoed; null when no line is open
     private string? _failure;
 
     /// <summary>The first error of the cell, or null.</summary>
@@ -31,6 +38,12 @@ public sealed class CellOutputs(SubmitCode command, DisplayedValues displayed, T
 
     /// <summary>Records a failure that did not come as an event (timeout, exception).</summary>
     public void Fail(string message) { lock (_gate) _failure ??= message; }
+
+    /// <summary>Text the cell printed to <paramref name="name"/> (<c>stdout</c> or <c>stderr</c>).</summary>
+    internal void Write(string name, ReadOnlySpan<char> text)
+    {
+        lock (_gate) Stream(name, text);
+    }
 
     /// <summary>Maps one kernel event (of any command: the kernel's events are filtered by the caller's subscription).</summary>
     public void On(KernelEvent e)
@@ -75,6 +88,7 @@ public sealed class CellOutputs(SubmitCode command, DisplayedValues displayed, T
     {
         lock (_gate)
         {
+            EndEchoLine();
             if (_droppedLines > 0) log.WriteLine($"    │ … {_droppedLines:N0} more line(s) not shown here");
             var outputs = _outputs.Select(o => o is StreamOutput s ? s.ToJson() : (JsonObject)o).ToList();
             if (_droppedChars > 0)
@@ -98,7 +112,7 @@ public sealed class CellOutputs(SubmitCode command, DisplayedValues displayed, T
         }
     }
 
-    private void Stream(string name, string text)
+    private void Stream(string name, ReadOnlySpan<char> text)
     {
         Echo(name, text);
         long room = Math.Max(0, MaxStreamChars - _streamChars);
@@ -107,19 +121,40 @@ public sealed class CellOutputs(SubmitCode command, DisplayedValues displayed, T
             _droppedChars += text.Length - room;
             text = text[..(int)room];
         }
-        if (text.Length == 0) return;
+        if (text.IsEmpty) return;
         _streamChars += text.Length;
-        if (_outputs.LastOrDefault() is StreamOutput last && last.Name == name) last.Text.Append(text);
-        else _outputs.Add(new StreamOutput(name, new StringBuilder(text)));
+        if (_outputs.Count > 0 && _outputs[^1] is StreamOutput last && last.Name == name) last.Text.Append(text);
+        else _outputs.Add(new StreamOutput(name, new StringBuilder().Append(text)));
     }
 
-    private void Echo(string name, string text)
+    /// <summary>Echoes whole lines: text is collected until a line break (or until the other stream writes).</summary>
+    private void Echo(string name, ReadOnlySpan<char> text)
     {
-        foreach (var line in text.AsSpan().TrimEnd('\n').EnumerateLines())
+        if (_echoName is not null && _echoName != name) EndEchoLine();
+        while (!text.IsEmpty)
         {
-            if (_echoedLines++ >= MaxEchoLines) { _droppedLines++; continue; }
-            log.WriteLine(name == "stdout" ? $"    │ {line}" : $"    │ stderr: {line}");
+            _echoName = name;
+            int newline = text.IndexOf('\n');
+            var piece = newline < 0 ? text : text[..newline];
+            int room = _echoedLines < MaxEchoLines ? MaxEchoLineChars + 1 - _echoLine.Length : 0;
+            if (room > 0) _echoLine.Append(piece[..Math.Min(room, piece.Length)]);
+            if (newline < 0) return;
+            EndEchoLine();
+            text = text[(newline + 1)..];
         }
+    }
+
+    private void EndEchoLine()
+    {
+        if (_echoName is null) return;
+        if (_echoedLines++ >= MaxEchoLines) _droppedLines++;
+        else
+        {
+            var line = _echoLine.Length > MaxEchoLineChars ? _echoLine.ToString(0, MaxEchoLineChars) + " …" : _echoLine.ToString().TrimEnd('\r');
+            log.WriteLine(_echoName == "stdout" ? $"    │ {line}" : $"    │ stderr: {line}");
+        }
+        _echoLine.Clear();
+        _echoName = null;
     }
 
     private sealed record StreamOutput(string Name, StringBuilder Text)

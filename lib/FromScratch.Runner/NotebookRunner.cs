@@ -54,7 +54,7 @@ public static class NotebookRunner
         int codeCells = cells.Count(c => c.Type == "code");
         log.WriteLine($"▶ {result.Name}: {cells.Count} cells ({codeCells} code)");
 
-        using var kernel = CreateKernel();
+        using var kernel = CreateKernel(out var console);
         int executionCount = 0;
         var displayed = new DisplayedValues();
         foreach (var cell in cells.Where(c => c.Type == "code"))
@@ -67,7 +67,7 @@ public static class NotebookRunner
                 break;
             }
             cell.ExecutionCount = ++executionCount;
-            var failure = await RunCellAsync(kernel, cell, displayed, cellTimeout, log, cells.Count);
+            var failure = await RunCellAsync(kernel, console, cell, displayed, cellTimeout, log, cells.Count);
             if (failure is not null)
             {
                 result.Failure = new CellFailure(cell.Number, failure);
@@ -78,7 +78,8 @@ public static class NotebookRunner
         return result;
     }
 
-    private static CompositeKernel CreateKernel()
+    /// <summary>The kernel Polyglot Notebooks would start for C#, with <paramref name="console"/> receiving what its cells print.</summary>
+    private static CompositeKernel CreateKernel(out CellConsole console)
     {
         var csharp = new CSharpKernel()
             .UseNugetDirective((kernel, references) =>
@@ -88,19 +89,21 @@ public static class NotebookRunner
             }, forceRestore: false)
             .UseKernelHelpers()
             .UseValueSharing();
+        console = CellConsole.Install(csharp);
         var composite = new CompositeKernel { csharp };
         composite.DefaultKernelName = csharp.Name;
         return composite;
     }
 
     /// <summary>Runs one cell and records its outputs (see <see cref="CellOutputs"/>); returns the failure or null.</summary>
-    private static async Task<string?> RunCellAsync(CompositeKernel kernel, CellResult cell, DisplayedValues displayed,
+    private static async Task<string?> RunCellAsync(CompositeKernel kernel, CellConsole console, CellResult cell, DisplayedValues displayed,
         TimeSpan timeout, TextWriter log, int cellCount)
     {
         var stopwatch = Stopwatch.StartNew();
         var command = new SubmitCode(cell.Source, "csharp");
         var outputs = new CellOutputs(command, displayed, log, cell.ExecutionCount);
         using (kernel.KernelEvents.Subscribe(outputs.On))
+        using (console.Capture(outputs))
         {
             try
             {
