@@ -14,7 +14,8 @@ public sealed record KnownError(Type ExceptionType, int ExitCode)
 /// <summary>
 /// The conventions every FromScratch command line shares: <c>--help</c> exits 0; an unknown option or a missing, malformed
 /// or out-of-range value prints one line naming the problem, then the usage, and exits <see cref="BadInput"/> before any
-/// work starts; a known exception (a missing dataset, a bad parameter file, …) prints its message and no stack trace.
+/// work starts; a known exception (a missing dataset, a bad parameter file, …) prints its message and no stack trace, after
+/// <c>error: </c> when it is the user's input at fault (<see cref="BadInput"/>), as for an argument.
 /// </summary>
 public static class CliApp
 {
@@ -43,7 +44,7 @@ public static class CliApp
         catch (Exception e) when (known.FirstOrDefault(k => k.ExceptionType.IsInstanceOfType(e)) is { } k)
         {
             Console.Out.Flush();
-            Console.Error.WriteLine(e.Message.TrimEnd());
+            Console.Error.WriteLine(k.ExitCode == BadInput ? $"error: {e.Message.TrimEnd()}" : e.Message.TrimEnd());
             return k.ExitCode;
         }
     }

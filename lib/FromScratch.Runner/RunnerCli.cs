@@ -45,12 +45,25 @@ public static class RunnerCli
     };
     private static readonly Option<string?> s_out = new("--out") { Description = "output folder (default: out/ at the repository root)", HelpName = "DIR" };
     private static readonly Option<bool> s_quick = new("--quick") { Description = "the short run the tests use: each notebook's quick parameter set (metadata fromscratch.quick)" };
-    private static readonly Option<string[]> s_param = new("--param", "-p")
+    private static readonly Option<KeyValuePair<string, string>[]> s_param = new("--param", "-p")
     {
         Description = "override a variable of the notebook's parameters cell with a C# expression, e.g. --param itersNum=1200 (repeatable)",
         HelpName = "NAME=VALUE",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
+        // Not name=value is an argument error (one line, then the usage); whether the notebook takes the name is checked later.
+        CustomParser = result => result.Tokens.Select(token =>
+        {
+            try
+            {
+                return NotebookParameters.ParseAssignment(token.Value);
+            }
+            catch (NotebookParameterException e)
+            {
+                result.AddError(e.Message);
+                return default;
+            }
+        }).ToArray(),
     };
     private static readonly Option<int> s_cellTimeout = CliOption.Int("--cell-timeout", "fail a cell that runs longer than this many seconds",
         (int)RunnerOptions.DefaultCellTimeout.TotalSeconds, min: 1, max: 24 * 3600, helpName: "SECONDS");
@@ -91,7 +104,7 @@ public static class RunnerCli
             notebooks,
             Path.GetFullPath(parse.GetValue(s_out) ?? Path.Combine(root ?? Environment.CurrentDirectory, "out")),
             parse.GetValue(s_quick),
-            (parse.GetValue(s_param) ?? []).Select(NotebookParameters.ParseAssignment).ToList(),
+            parse.GetValue(s_param) ?? [],
             TimeSpan.FromSeconds(parse.GetValue(s_cellTimeout)),
             parse.GetValue(s_child));
 
