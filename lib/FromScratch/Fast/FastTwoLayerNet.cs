@@ -38,7 +38,12 @@ internal sealed unsafe class FastTwoLayerNet
     /// <summary>The δ inside the loss's log, as <see cref="TwoLayerNet{T}.LossDelta"/>.</summary>
     public double LossDelta { get; set; } = Functions.CrossEntropyDelta;
 
-    private readonly AlignedFloats _w1;   // (input, Hp) row-major
+    // W1 in two parts, the hidden vectors [0, split) and [split, Hp / width), each row-major (input, its width): each core
+    // updates its own part, and the parts are apart in memory, so the cores never write the same or neighbouring cache lines
+    // (the adjacent-line prefetcher would otherwise bounce a 128-byte row between them).
+    private readonly AlignedFloats _w1a, _w1b;
+    private readonly int _sa, _sb;   // the widths of the parts: Hp = _sa + _sb
+    private readonly int _scratchB;   // where part B's columns start in _db1 and _sd1 (see Scratch)
     private readonly AlignedFloats _b1;   // (Hp)
     private readonly AlignedFloats _w2;   // (hidden, Op) row-major
     private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
@@ -55,15 +60,19 @@ internal sealed unsafe class FastTwoLayerNet
         int w = Simd.FloatLanes;
         PaddedHidden = Simd.RoundUp(hiddenSize, w);
         PaddedOutput = Simd.RoundUp(outputSize, w);
-        _w1 = new(inputSize * PaddedHidden);
+        int vectors = PaddedHidden / w, split = (vectors + 1) / 2;
+        (_sa, _sb) = (split * w, (vectors - split) * w);
+        _w1a = new(inputSize * _sa);
+        _w1b = new(inputSize * _sb);
+        _scratchB = Simd.RoundUp(_sa, 32) + 32;
         _b1 = new(PaddedHidden);
         _w2 = new(hiddenSize * PaddedOutput);
         _w2t = new(outputSize * PaddedHidden);
         _b2 = new(PaddedOutput);
         _dW2 = new(hiddenSize * PaddedOutput);
-        _db1 = new(PaddedHidden);
+        _db1 = new(_scratchB + _sb);
         _db2 = new(PaddedOutput);
-        _sd1 = new(PaddedHidden);
+        _sd1 = new(_scratchB + _sb);
     }
 
     /// <summary>A fast copy of <paramref name="net"/>'s parameters (and its <see cref="TwoLayerNet{T}.LossDelta"/>).</summary>
@@ -81,9 +90,9 @@ internal sealed unsafe class FastTwoLayerNet
         LossDelta = net.LossDelta;
         int I = InputSize, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
         var W1 = Data(net.Params["W1"]); var b1 = Data(net.Params["b1"]); var W2 = Data(net.Params["W2"]); var b2 = Data(net.Params["b2"]);
-        _w1.Clear(); _b1.Clear(); _w2.Clear(); _b2.Clear();
-        for (int h = 0; h < H; h++)                       // column-major (I, H) → row-major (I, Hp)
-            for (int i = 0; i < I; i++) _w1.P[i * Hp + h] = W1[h * I + i];
+        _w1a.Clear(); _w1b.Clear(); _b1.Clear(); _w2.Clear(); _b2.Clear();
+        for (int h = 0; h < H; h++)                       // column-major (I, H) → the two row-major parts
+            for (int i = 0; i < I; i++) *W1At(i, h) = W1[h * I + i];
         for (int h = 0; h < H; h++) _b1.P[h] = b1[h];
         for (int o = 0; o < O; o++)
             for (int h = 0; h < H; h++) _w2.P[h * Op + o] = W2[o * H + h];
@@ -100,14 +109,30 @@ internal sealed unsafe class FastTwoLayerNet
         if (W1.Storage is DenseColumnMajorMatrixStorage<float> d1)
         {
             for (int h = 0; h < H; h++)
-                for (int i = 0; i < I; i++) d1.Data[h * I + i] = _w1.P[i * Hp + h];
+                for (int i = 0; i < I; i++) d1.Data[h * I + i] = *W1At(i, h);
         }
-        else for (int h = 0; h < H; h++) for (int i = 0; i < I; i++) W1[i, h] = _w1.P[i * Hp + h];
+        else for (int h = 0; h < H; h++) for (int i = 0; i < I; i++) W1[i, h] = *W1At(i, h);
         for (int h = 0; h < H; h++) b1[0, h] = _b1.P[h];
         for (int o = 0; o < O; o++)
             for (int h = 0; h < H; h++) W2[h, o] = _w2.P[h * Op + o];
         for (int o = 0; o < O; o++) b2[0, o] = _b2.P[o];
     }
+
+    /// <summary>Hidden vector <paramref name="k"/> of W1 (of width <paramref name="w"/>): its column 0 in row 0, and the row length of its part.</summary>
+    private float* W1Vector(int k, int w, out int rowLength)
+    {
+        rowLength = k * w < _sa ? _sa : _sb;
+        return k * w < _sa ? _w1a.P + k * w : _w1b.P + (k * w - _sa);
+    }
+
+    /// <summary>
+    /// Where hidden column <paramref name="c"/> is in the buffers both cores write (db1, −η·δ₁): part B's columns start
+    /// at least 128 bytes after part A's, so the two cores never write the same pair of cache lines.
+    /// </summary>
+    private int Scratch(int c) => c < _sa ? c : c - _sa + _scratchB;
+
+    /// <summary>Where W1[i, h] is.</summary>
+    private float* W1At(int i, int h) => h < _sa ? _w1a.P + i * _sa + h : _w1b.P + i * _sb + (h - _sa);
 
     /// <summary>
     /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
@@ -194,28 +219,30 @@ internal sealed unsafe class FastTwoLayerNet
     private void ForwardRow<TV, L>(ushort* cols, float* vals, int nnz, float* z1, float* a2)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, Hp = PaddedHidden, Op = PaddedOutput, H = HiddenSize;
-        float* w1 = _w1.P, b1 = _b1.P;
+        int W = L.Count, Op = PaddedOutput, H = HiddenSize, vectors = PaddedHidden / W;
+        float* b1 = _b1.P;
         TV one = L.Broadcast(1f);
-        for (int c0 = 0; c0 < Hp; c0 += 2 * W)
+        for (int k = 0; k < vectors; k += 2)               // hidden vectors k and k + 1 (in either part of W1)
         {
-            float* w = w1 + c0;
-            if (c0 + W < Hp)
+            float* w0 = W1Vector(k, W, out int n0);
+            int c0 = k * W;
+            if (k + 1 < vectors)
             {
+                float* w1 = W1Vector(k + 1, W, out int n1);
                 TV s0 = L.Load(b1 + c0), s1 = L.Load(b1 + c0 + W), t0 = L.Zero, t1 = L.Zero;
                 int q = 0;
                 for (; q + 2 <= nnz; q += 2)
                 {
-                    float* r0 = w + cols[q] * Hp, r1 = w + cols[q + 1] * Hp;
+                    int j0 = cols[q], j1 = cols[q + 1];
                     TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
-                    s0 = L.MultiplyAdd(L.Load(r0), v0, s0); s1 = L.MultiplyAdd(L.Load(r0 + W), v0, s1);
-                    t0 = L.MultiplyAdd(L.Load(r1), v1, t0); t1 = L.MultiplyAdd(L.Load(r1 + W), v1, t1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0 * n0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0 * n1), v0, s1);
+                    t0 = L.MultiplyAdd(L.Load(w0 + j1 * n0), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1 * n1), v1, t1);
                 }
                 if (q < nnz)
                 {
-                    float* r0 = w + cols[q] * Hp;
+                    int j0 = cols[q];
                     TV v0 = L.Broadcast(vals[q]);
-                    s0 = L.MultiplyAdd(L.Load(r0), v0, s0); s1 = L.MultiplyAdd(L.Load(r0 + W), v0, s1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0 * n0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0 * n1), v0, s1);
                 }
                 L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
                 L.Store(Sigmoid<TV, L>(L.Add(s1, t1), one), z1 + c0 + W);
@@ -226,10 +253,10 @@ internal sealed unsafe class FastTwoLayerNet
                 int q = 0;
                 for (; q + 2 <= nnz; q += 2)
                 {
-                    s0 = L.MultiplyAdd(L.Load(w + cols[q] * Hp), L.Broadcast(vals[q]), s0);
-                    t0 = L.MultiplyAdd(L.Load(w + cols[q + 1] * Hp), L.Broadcast(vals[q + 1]), t0);
+                    s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n0), L.Broadcast(vals[q]), s0);
+                    t0 = L.MultiplyAdd(L.Load(w0 + cols[q + 1] * n0), L.Broadcast(vals[q + 1]), t0);
                 }
-                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w + cols[q] * Hp), L.Broadcast(vals[q]), s0);
+                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n0), L.Broadcast(vals[q]), s0);
                 L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
             }
         }
@@ -371,7 +398,7 @@ internal sealed unsafe class FastTwoLayerNet
         float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
         for (int k = 0; k < H * Op; k += W) L.Store(L.Subtract(L.Load(_w2.P + k), L.Multiply(L.Load(dW2 + k), lrV)), _w2.P + k);
         for (int k = 0; k < Op; k += W) L.Store(L.Subtract(L.Load(_b2.P + k), L.Multiply(L.Load(db2 + k), lrV)), _b2.P + k);
-        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + k), lrV)), _b1.P + k);
+        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + Scratch(k)), lrV)), _b1.P + k);
         RefreshW2T();
     }
 
@@ -386,7 +413,7 @@ internal sealed unsafe class FastTwoLayerNet
     {
         int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
         int c0s = v0 * W, c1s = v1 * W, h0 = Math.Min(c0s, H), h1 = Math.Min(c1s, H);
-        float* dW2 = _dW2.P, db1 = _db1.P, db2p = _db2.P, sd1 = _sd1.P, w2t = _w2t.P, w1 = _w1.P;
+        float* dW2 = _dW2.P, db2p = _db2.P, w2t = _w2t.P;
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
         fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
@@ -414,42 +441,34 @@ internal sealed unsafe class FastTwoLayerNet
                     if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
                     TV z = L.Load(z1 + c0);
                     TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
-                    L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);                         // db1 += δ₁
-                    L.Store(L.Multiply(minusLr, d), sd1 + c0);                             // −η·δ₁
+                    int at = Scratch(c0);
+                    L.Store(L.Add(L.Load(_db1.P + at), d), _db1.P + at);                   // db1 += δ₁
+                    L.Store(L.Multiply(minusLr, d), _sd1.P + at);                          // −η·δ₁
                 }
-                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁)
+                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁), two hidden vectors per pass
                 int q0 = start[r], q1 = start[r + 1];
-                if (c1s - c0s == W)
-                {   // one vector of columns (each half of 20 → 32 with 512-bit vectors): −η·δ₁ stays in a register
-                    TV d0 = L.Load(sd1 + c0s);
-                    float* w = w1 + c0s;
-                    for (int q = q0; q < q1; q++)
-                    {
-                        float* row = w + cols[q] * Hp;
-                        L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(row)), row);
-                    }
-                }
-                else if (c1s - c0s == 2 * W)
+                for (int k = v0; k < v1; k += 2)
                 {
-                    TV d0 = L.Load(sd1 + c0s), d1 = L.Load(sd1 + c0s + W);
-                    float* w = w1 + c0s;
-                    for (int q = q0; q < q1; q++)
+                    float* w0 = W1Vector(k, W, out int n0);
+                    TV d0 = L.Load(_sd1.P + Scratch(k * W));      // −η·δ₁ stays in a register
+                    if (k + 1 < v1)
                     {
-                        float* row = w + cols[q] * Hp;
-                        TV v = L.Broadcast(vals[q]);
-                        L.Store(L.MultiplyAdd(v, d0, L.Load(row)), row);
-                        L.Store(L.MultiplyAdd(v, d1, L.Load(row + W)), row + W);
+                        float* w1 = W1Vector(k + 1, W, out int n1);
+                        TV d1 = L.Load(_sd1.P + Scratch((k + 1) * W));
+                        for (int q = q0; q < q1; q++)
+                        {
+                            float* row0 = w0 + cols[q] * n0, row1 = w1 + cols[q] * n1;
+                            TV v = L.Broadcast(vals[q]);
+                            L.Store(L.MultiplyAdd(v, d0, L.Load(row0)), row0);
+                            L.Store(L.MultiplyAdd(v, d1, L.Load(row1)), row1);
+                        }
                     }
-                }
-                else
-                {
-                    for (int q = q0; q < q1; q++)
-                    {
-                        float* row = w1 + cols[q] * Hp;
-                        TV v = L.Broadcast(vals[q]);
-                        for (int c0 = c0s; c0 < c1s; c0 += W)
-                            L.Store(L.MultiplyAdd(v, L.Load(sd1 + c0), L.Load(row + c0)), row + c0);
-                    }
+                    else
+                        for (int q = q0; q < q1; q++)
+                        {
+                            float* row = w0 + cols[q] * n0;
+                            L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(row)), row);
+                        }
                 }
             }
         }
