@@ -42,7 +42,8 @@ internal sealed unsafe class FastTwoLayerNet
     // updates its own part, and the parts are apart in memory, so the cores never write the same or neighbouring cache lines
     // (the adjacent-line prefetcher would otherwise bounce a 128-byte row between them).
     private readonly AlignedFloats _w1a, _w1b;
-    private readonly int _sa, _sb;   // the widths of the parts: Hp = _sa + _sb
+    private readonly int _sa, _sb;   // how many hidden columns each part holds: Hp = _sa + _sb
+    private readonly int _n;         // the row length of both parts (_sa: part B is padded to it, so one offset finds a pixel's row in both)
     private readonly int _scratchB;   // where part B's columns start in _db1 and _sd1 (see Scratch)
     private readonly AlignedFloats _b1;   // (Hp)
     private readonly AlignedFloats _w2;   // (hidden, Op) row-major
@@ -62,8 +63,9 @@ internal sealed unsafe class FastTwoLayerNet
         PaddedOutput = Simd.RoundUp(outputSize, w);
         int vectors = PaddedHidden / w, split = (vectors + 1) / 2;
         (_sa, _sb) = (split * w, (vectors - split) * w);
-        _w1a = new(inputSize * _sa);
-        _w1b = new(inputSize * _sb);
+        _n = _sa;
+        _w1a = new(inputSize * _n);
+        _w1b = new(_sb == 0 ? 0 : inputSize * _n);
         _scratchB = Simd.RoundUp(_sa, 32) + 32;
         _b1 = new(PaddedHidden);
         _w2 = new(hiddenSize * PaddedOutput);
@@ -118,12 +120,8 @@ internal sealed unsafe class FastTwoLayerNet
         for (int o = 0; o < O; o++) b2[0, o] = _b2.P[o];
     }
 
-    /// <summary>Hidden vector <paramref name="k"/> of W1 (of width <paramref name="w"/>): its column 0 in row 0, and the row length of its part.</summary>
-    private float* W1Vector(int k, int w, out int rowLength)
-    {
-        rowLength = k * w < _sa ? _sa : _sb;
-        return k * w < _sa ? _w1a.P + k * w : _w1b.P + (k * w - _sa);
-    }
+    /// <summary>Hidden vector <paramref name="k"/> of W1 (of width <paramref name="w"/>): where it starts in row 0 (rows are <see cref="_n"/> floats apart).</summary>
+    private float* W1Vector(int k, int w) => k * w < _sa ? _w1a.P + k * w : _w1b.P + (k * w - _sa);
 
     /// <summary>
     /// Where hidden column <paramref name="c"/> is in the buffers both cores write (db1, −η·δ₁): part B's columns start
@@ -132,7 +130,7 @@ internal sealed unsafe class FastTwoLayerNet
     private int Scratch(int c) => c < _sa ? c : c - _sa + _scratchB;
 
     /// <summary>Where W1[i, h] is.</summary>
-    private float* W1At(int i, int h) => h < _sa ? _w1a.P + i * _sa + h : _w1b.P + i * _sb + (h - _sa);
+    private float* W1At(int i, int h) => h < _sa ? _w1a.P + i * _n + h : _w1b.P + i * _n + (h - _sa);
 
     /// <summary>
     /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
@@ -220,29 +218,30 @@ internal sealed unsafe class FastTwoLayerNet
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int W = L.Count, Op = PaddedOutput, H = HiddenSize, vectors = PaddedHidden / W;
+        nint n = _n;
         float* b1 = _b1.P;
         TV one = L.Broadcast(1f);
         for (int k = 0; k < vectors; k += 2)               // hidden vectors k and k + 1 (in either part of W1)
         {
-            float* w0 = W1Vector(k, W, out int n0);
+            float* w0 = W1Vector(k, W);
             int c0 = k * W;
             if (k + 1 < vectors)
             {
-                float* w1 = W1Vector(k + 1, W, out int n1);
+                float* w1 = W1Vector(k + 1, W);
                 TV s0 = L.Load(b1 + c0), s1 = L.Load(b1 + c0 + W), t0 = L.Zero, t1 = L.Zero;
-                int q = 0;
+                nint q = 0;
                 for (; q + 2 <= nnz; q += 2)
                 {
-                    int j0 = cols[q], j1 = cols[q + 1];
+                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
                     TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
-                    s0 = L.MultiplyAdd(L.Load(w0 + j0 * n0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0 * n1), v0, s1);
-                    t0 = L.MultiplyAdd(L.Load(w0 + j1 * n0), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1 * n1), v1, t1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
+                    t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1);
                 }
                 if (q < nnz)
                 {
-                    int j0 = cols[q];
+                    nint j0 = cols[q] * n;
                     TV v0 = L.Broadcast(vals[q]);
-                    s0 = L.MultiplyAdd(L.Load(w0 + j0 * n0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0 * n1), v0, s1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
                 }
                 L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
                 L.Store(Sigmoid<TV, L>(L.Add(s1, t1), one), z1 + c0 + W);
@@ -250,13 +249,13 @@ internal sealed unsafe class FastTwoLayerNet
             else
             {
                 TV s0 = L.Load(b1 + c0), t0 = L.Zero;
-                int q = 0;
+                nint q = 0;
                 for (; q + 2 <= nnz; q += 2)
                 {
-                    s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n0), L.Broadcast(vals[q]), s0);
-                    t0 = L.MultiplyAdd(L.Load(w0 + cols[q + 1] * n0), L.Broadcast(vals[q + 1]), t0);
+                    s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
+                    t0 = L.MultiplyAdd(L.Load(w0 + cols[q + 1] * n), L.Broadcast(vals[q + 1]), t0);
                 }
-                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n0), L.Broadcast(vals[q]), s0);
+                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
                 L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
             }
         }
@@ -414,6 +413,7 @@ internal sealed unsafe class FastTwoLayerNet
         int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
         int c0s = v0 * W, c1s = v1 * W, h0 = Math.Min(c0s, H), h1 = Math.Min(c1s, H);
         float* dW2 = _dW2.P, db2p = _db2.P, w2t = _w2t.P;
+        nint n = _n;
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
         fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
@@ -449,24 +449,24 @@ internal sealed unsafe class FastTwoLayerNet
                 int q0 = start[r], q1 = start[r + 1];
                 for (int k = v0; k < v1; k += 2)
                 {
-                    float* w0 = W1Vector(k, W, out int n0);
+                    float* w0 = W1Vector(k, W);
                     TV d0 = L.Load(_sd1.P + Scratch(k * W));      // −η·δ₁ stays in a register
                     if (k + 1 < v1)
                     {
-                        float* w1 = W1Vector(k + 1, W, out int n1);
+                        float* w1 = W1Vector(k + 1, W);
                         TV d1 = L.Load(_sd1.P + Scratch((k + 1) * W));
-                        for (int q = q0; q < q1; q++)
+                        for (nint q = q0; q < q1; q++)
                         {
-                            float* row0 = w0 + cols[q] * n0, row1 = w1 + cols[q] * n1;
+                            nint j = cols[q] * n;
                             TV v = L.Broadcast(vals[q]);
-                            L.Store(L.MultiplyAdd(v, d0, L.Load(row0)), row0);
-                            L.Store(L.MultiplyAdd(v, d1, L.Load(row1)), row1);
+                            L.Store(L.MultiplyAdd(v, d0, L.Load(w0 + j)), w0 + j);
+                            L.Store(L.MultiplyAdd(v, d1, L.Load(w1 + j)), w1 + j);
                         }
                     }
                     else
-                        for (int q = q0; q < q1; q++)
+                        for (nint q = q0; q < q1; q++)
                         {
-                            float* row = w0 + cols[q] * n0;
+                            float* row = w0 + cols[q] * n;
                             L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(row)), row);
                         }
                 }
