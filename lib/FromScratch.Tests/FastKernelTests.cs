@@ -222,6 +222,25 @@ public class FastKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(7, 784)]
+    [InlineData(257, 3)]
+    public void SparseRows_keep_NaN_and_infinity_as_entries_skip_both_zeros_and_allow_empty_rows(int rows, int cols)
+    {
+        var m = Matrix<float>.Build.Dense(rows, cols);
+        m[rows - 1, cols - 1] = float.NaN;
+        m[0, 0] = float.PositiveInfinity;
+        m[rows / 2, cols / 2] = -0f;
+        var s = SparseRows.FromMatrix(m);
+        Assert.Equal(rows == 1 && cols == 1 ? 1 : 2, s.Values.Length);
+        Assert.Equal(float.PositiveInfinity, s.Values[0]);
+        Assert.Equal(0, s.Columns[0]);
+        Assert.True(float.IsNaN(s.Values[^1]));
+        Assert.Equal(cols - 1, s.Columns[^1]);
+        for (int r = 1; r < rows - 1; r++) Assert.Equal(s.RowStart[r], s.RowStart[r + 1]);   // rows with no entries
+    }
+
     [Fact]
     public void ExpFast_is_within_a_few_ulp_of_exp()
     {
