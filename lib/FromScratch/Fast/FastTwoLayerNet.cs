@@ -38,18 +38,13 @@ internal sealed unsafe class FastTwoLayerNet
     /// <summary>The δ inside the loss's log, as <see cref="TwoLayerNet{T}.LossDelta"/>.</summary>
     public double LossDelta { get; set; } = Functions.CrossEntropyDelta;
 
-    // W1 in two parts, the hidden vectors [0, split) and [split, Hp / width), each row-major (input, its width): each core
-    // updates its own part, and the parts are apart in memory, so the cores never write the same or neighbouring cache lines
-    // (the adjacent-line prefetcher would otherwise bounce a 128-byte row between them).
-    private readonly AlignedFloats _w1a, _w1b;
-    private readonly int _sa, _sb;   // how many hidden columns each part holds: Hp = _sa + _sb
-    private readonly int _n;         // the row length of both parts (_sa: part B is padded to it, so one offset finds a pixel's row in both)
-    private readonly int _scratchB;   // where part B's columns start in _db1 and _sd1 (see Scratch)
+    private readonly AlignedFloats _w1;   // (input, Hp) row-major
     private readonly AlignedFloats _b1;   // (Hp)
     private readonly AlignedFloats _w2;   // (hidden, Op) row-major
     private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
     private readonly AlignedFloats _b2;   // (Op)
-    private readonly AlignedFloats _dW2, _db1, _db2, _sd1;   // _sd1: −η·δ₁ of the current row
+    private readonly AlignedFloats _dW2, _db1, _db2;
+    private AlignedFloats _sd1 = new(0), _sd1Pair = new(0);   // −η·δ₁ of the batch (batch, Hp): one for each core
     private AlignedFloats _z1 = new(0), _y = new(0);   // per batch: (batch, Hp), (batch, Op)
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
@@ -61,20 +56,14 @@ internal sealed unsafe class FastTwoLayerNet
         int w = Simd.FloatLanes;
         PaddedHidden = Simd.RoundUp(hiddenSize, w);
         PaddedOutput = Simd.RoundUp(outputSize, w);
-        int vectors = PaddedHidden / w, split = (vectors + 1) / 2;
-        (_sa, _sb) = (split * w, (vectors - split) * w);
-        _n = _sa;
-        _w1a = new(inputSize * _n);
-        _w1b = new(_sb == 0 ? 0 : inputSize * _n);
-        _scratchB = Simd.RoundUp(_sa, 32) + 32;
+        _w1 = new(inputSize * PaddedHidden);
         _b1 = new(PaddedHidden);
         _w2 = new(hiddenSize * PaddedOutput);
         _w2t = new(outputSize * PaddedHidden);
         _b2 = new(PaddedOutput);
         _dW2 = new(hiddenSize * PaddedOutput);
-        _db1 = new(_scratchB + _sb);
+        _db1 = new(PaddedHidden);
         _db2 = new(PaddedOutput);
-        _sd1 = new(_scratchB + _sb);
     }
 
     /// <summary>A fast copy of <paramref name="net"/>'s parameters (and its <see cref="TwoLayerNet{T}.LossDelta"/>).</summary>
@@ -92,9 +81,9 @@ internal sealed unsafe class FastTwoLayerNet
         LossDelta = net.LossDelta;
         int I = InputSize, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
         var W1 = Data(net.Params["W1"]); var b1 = Data(net.Params["b1"]); var W2 = Data(net.Params["W2"]); var b2 = Data(net.Params["b2"]);
-        _w1a.Clear(); _w1b.Clear(); _b1.Clear(); _w2.Clear(); _b2.Clear();
-        for (int h = 0; h < H; h++)                       // column-major (I, H) → the two row-major parts
-            for (int i = 0; i < I; i++) *W1At(i, h) = W1[h * I + i];
+        _w1.Clear(); _b1.Clear(); _w2.Clear(); _b2.Clear();
+        for (int h = 0; h < H; h++)                       // column-major (I, H) → row-major (I, Hp)
+            for (int i = 0; i < I; i++) _w1.P[i * Hp + h] = W1[h * I + i];
         for (int h = 0; h < H; h++) _b1.P[h] = b1[h];
         for (int o = 0; o < O; o++)
             for (int h = 0; h < H; h++) _w2.P[h * Op + o] = W2[o * H + h];
@@ -111,26 +100,14 @@ internal sealed unsafe class FastTwoLayerNet
         if (W1.Storage is DenseColumnMajorMatrixStorage<float> d1)
         {
             for (int h = 0; h < H; h++)
-                for (int i = 0; i < I; i++) d1.Data[h * I + i] = *W1At(i, h);
+                for (int i = 0; i < I; i++) d1.Data[h * I + i] = _w1.P[i * Hp + h];
         }
-        else for (int h = 0; h < H; h++) for (int i = 0; i < I; i++) W1[i, h] = *W1At(i, h);
+        else for (int h = 0; h < H; h++) for (int i = 0; i < I; i++) W1[i, h] = _w1.P[i * Hp + h];
         for (int h = 0; h < H; h++) b1[0, h] = _b1.P[h];
         for (int o = 0; o < O; o++)
             for (int h = 0; h < H; h++) W2[h, o] = _w2.P[h * Op + o];
         for (int o = 0; o < O; o++) b2[0, o] = _b2.P[o];
     }
-
-    /// <summary>Hidden vector <paramref name="k"/> of W1 (of width <paramref name="w"/>): where it starts in row 0 (rows are <see cref="_n"/> floats apart).</summary>
-    private float* W1Vector(int k, int w) => k * w < _sa ? _w1a.P + k * w : _w1b.P + (k * w - _sa);
-
-    /// <summary>
-    /// Where hidden column <paramref name="c"/> is in the buffers both cores write (db1, −η·δ₁): part B's columns start
-    /// at least 128 bytes after part A's, so the two cores never write the same pair of cache lines.
-    /// </summary>
-    private int Scratch(int c) => c < _sa ? c : c - _sa + _scratchB;
-
-    /// <summary>Where W1[i, h] is.</summary>
-    private float* W1At(int i, int h) => h < _sa ? _w1a.P + i * _n + h : _w1b.P + i * _n + (h - _sa);
 
     /// <summary>
     /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
@@ -218,16 +195,16 @@ internal sealed unsafe class FastTwoLayerNet
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int W = L.Count, Op = PaddedOutput, H = HiddenSize, vectors = PaddedHidden / W;
-        nint n = _n;
+        nint n = PaddedHidden;
         float* b1 = _b1.P;
         TV one = L.Broadcast(1f);
         for (int k = 0; k < vectors; k += 2)               // hidden vectors k and k + 1 (in either part of W1)
         {
-            float* w0 = W1Vector(k, W);
             int c0 = k * W;
+            float* w0 = _w1.P + c0;
             if (k + 1 < vectors)
             {
-                float* w1 = W1Vector(k + 1, W);
+                float* w1 = w0 + W;
                 TV s0 = L.Load(b1 + c0), s1 = L.Load(b1 + c0 + W), t0 = L.Zero, t1 = L.Zero;
                 nint q = 0;
                 for (; q + 2 <= nnz; q += 2)
@@ -299,7 +276,7 @@ internal sealed unsafe class FastTwoLayerNet
 
     private void EnsureBatch(int batch)
     {
-        if (_z1.Length < batch * PaddedHidden) _z1 = new(batch * PaddedHidden);
+        if (_z1.Length < batch * PaddedHidden) (_z1, _sd1, _sd1Pair) = (new(batch * PaddedHidden), new(batch * PaddedHidden), new(batch * PaddedHidden));
         if (_y.Length < batch * PaddedOutput) _y = new(batch * PaddedOutput);
     }
 
@@ -320,6 +297,7 @@ internal sealed unsafe class FastTwoLayerNet
     private nint _rows;
     private int _batch;
     private float _lr;
+    private int _middle;
     private Action<int>? _forwardHalf, _backwardHalf;
 
     /// <summary>
@@ -378,83 +356,102 @@ internal sealed unsafe class FastTwoLayerNet
     private void StepCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         ForwardBatch<TV, L>(data.X, rows, batch, data.Labels);   // z1, and dy in place of y
-        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
+        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput;
         _dW2.Clear(); _db1.Clear(); _db2.Clear();
-        if (UsePair(batch) && vectors > 1)
-        {   // each core owns half of the hidden units' vectors: its columns of W1, b1 and δ₁ and its rows of dW2
-            (_x, _rows, _batch, _lr) = (data.X, (nint)rows, batch, lr);
+        if (UsePair(batch))
+        {   // each core updates the rows of W1 of its own pixels: those left of the batch's middle column, and the rest
+            (_x, _rows, _batch, _lr, _middle) = (data.X, (nint)rows, batch, lr, MiddleColumn(data.X, rows, batch));
             Pair.Run(_backwardHalf ??= part =>
             {
-                int split = (Hp / L.Count + 1) / 2;
-                if (part == 0) BackwardColumns<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, split, db2: true);
-                else BackwardColumns<TV, L>(_x!, (int*)_rows, _batch, _lr, split, Hp / L.Count, db2: false);
+                if (part == 0) Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, _middle, _sd1, gradients: true);
+                else Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, _middle, InputSize, _sd1Pair, gradients: false);
             });
             _x = null;
         }
-        else BackwardColumns<TV, L>(data.X, rows, batch, lr, 0, vectors, db2: true);
+        else Backward<TV, L>(data.X, rows, batch, lr, 0, InputSize, _sd1, gradients: true);
         // W2, b2, b1 ← − η·gradient
         TV lrV = L.Broadcast(lr);
         float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
         for (int k = 0; k < H * Op; k += W) L.Store(L.Subtract(L.Load(_w2.P + k), L.Multiply(L.Load(dW2 + k), lrV)), _w2.P + k);
         for (int k = 0; k < Op; k += W) L.Store(L.Subtract(L.Load(_b2.P + k), L.Multiply(L.Load(db2 + k), lrV)), _b2.P + k);
-        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + Scratch(k)), lrV)), _b1.P + k);
+        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + k), lrV)), _b1.P + k);
         RefreshW2T();
     }
 
     /// <summary>
-    /// The backward pass for the hidden vectors <paramref name="v0"/>..<paramref name="v1"/> (of <see cref="PaddedHidden"/> / width):
-    /// δ₁ and db1 of those columns, dW2 += z1ᵀ·dy for those hidden units, db2 += dy when <paramref name="db2"/>, and
-    /// W1 −= η·xᵀ·δ₁ on those columns, one nonzero pixel at a time. Rows in batch order, so the sums are the same on one core or two.
+    /// An even column near the middle of the batch's nonzeros (the mean of its rows' middle entries): the backward pass on two
+    /// cores gives each the rows of W1 on one side of it. Even, so the two sides never share a 128-byte pair of cache lines.
+    /// </summary>
+    private static int MiddleColumn(SparseRows x, int* rows, int batch)
+    {
+        long sum = 0;
+        for (int i = 0; i < batch; i++)
+        {
+            int s = x.RowStart[rows[i]], e = x.RowStart[rows[i] + 1];
+            sum += s < e ? x.Columns[(s + e) / 2] : x.ColumnCount / 2;
+        }
+        return (int)(sum / batch) & ~1;
+    }
+
+    /// <summary>
+    /// The backward pass: −η·δ₁ of every batch row into <paramref name="sd1Buffer"/> (each core has its own), with the gradients of
+    /// W2, b2 and b1 when <paramref name="gradients"/>; then W1 −= η·xᵀ·δ₁ on the rows of the pixels <paramref name="j0"/>..<paramref name="j1"/>,
+    /// one nonzero pixel at a time, batch rows in order: each element of W1 gets the same sums in the same order on one core or two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BackwardColumns<TV, L>(SparseRows x, int* rows, int batch, float lr, int v0, int v1, bool db2)
+    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int j0, int j1, AlignedFloats sd1Buffer, bool gradients)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
-        int c0s = v0 * W, c1s = v1 * W, h0 = Math.Min(c0s, H), h1 = Math.Min(c1s, H);
-        float* dW2 = _dW2.P, db2p = _db2.P, w2t = _w2t.P;
-        nint n = _n;
+        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
+        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P, w2t = _w2t.P;
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
+        for (int i = 0; i < batch; i++)
+        {
+            float* dy = _y.P + i * Op, z1 = _z1.P + i * Hp, sd1 = sd1Buffer.P + i * Hp;
+            if (gradients)
+                for (int o0 = 0; o0 < Op; o0 += W)
+                {
+                    TV d = L.Load(dy + o0);
+                    L.Store(L.Add(L.Load(db2 + o0), d), db2 + o0);                           // db2 += dy
+                    for (int h = 0; h < H; h++)                                             // dW2 += z1ᵀ·dy
+                        L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
+                }
+            // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
+            for (int c0 = 0; c0 < Hp; c0 += W)
+            {
+                TV s = L.Zero, t = L.Zero;
+                int o = 0;
+                for (; o + 2 <= O; o += 2)
+                {
+                    s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
+                    t = L.MultiplyAdd(L.Broadcast(dy[o + 1]), L.Load(w2t + (o + 1) * Hp + c0), t);
+                }
+                if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
+                TV z = L.Load(z1 + c0);
+                TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
+                if (gradients) L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);              // db1 += δ₁
+                L.Store(L.Multiply(minusLr, d), sd1 + c0);                                 // −η·δ₁
+            }
+        }
+        // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁ᵢ), two hidden vectors per pass
+        nint n = Hp;
         fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i];
-                float* dy = _y.P + i * Op, z1 = _z1.P + i * Hp;
-                for (int o0 = 0; o0 < Op; o0 += W)
+                nint q0 = start[r], q1 = start[r + 1];
+                if (j0 > 0) q0 = FirstAtLeast(cols, q0, q1, j0);      // this row's pixels j0..j1 (columns are ascending)
+                if (j1 < InputSize) q1 = FirstAtLeast(cols, q0, q1, j1);
+                float* sd1 = sd1Buffer.P + i * Hp;
+                for (int k = 0; k < vectors; k += 2)
                 {
-                    TV d = L.Load(dy + o0);
-                    if (db2) L.Store(L.Add(L.Load(db2p + o0), d), db2p + o0);               // db2 += dy
-                    for (int h = h0; h < h1; h++)                                           // dW2 += z1ᵀ·dy
-                        L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
-                }
-                // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
-                for (int c0 = c0s; c0 < c1s; c0 += W)
-                {
-                    TV s = L.Zero, t = L.Zero;
-                    int o = 0;
-                    for (; o + 2 <= O; o += 2)
+                    float* w0 = _w1.P + k * W;
+                    TV d0 = L.Load(sd1 + k * W);                   // −η·δ₁ stays in a register
+                    if (k + 1 < vectors)
                     {
-                        s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
-                        t = L.MultiplyAdd(L.Broadcast(dy[o + 1]), L.Load(w2t + (o + 1) * Hp + c0), t);
-                    }
-                    if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
-                    TV z = L.Load(z1 + c0);
-                    TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
-                    int at = Scratch(c0);
-                    L.Store(L.Add(L.Load(_db1.P + at), d), _db1.P + at);                   // db1 += δ₁
-                    L.Store(L.Multiply(minusLr, d), _sd1.P + at);                          // −η·δ₁
-                }
-                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁), two hidden vectors per pass
-                int q0 = start[r], q1 = start[r + 1];
-                for (int k = v0; k < v1; k += 2)
-                {
-                    float* w0 = W1Vector(k, W);
-                    TV d0 = L.Load(_sd1.P + Scratch(k * W));      // −η·δ₁ stays in a register
-                    if (k + 1 < v1)
-                    {
-                        float* w1 = W1Vector(k + 1, W);
-                        TV d1 = L.Load(_sd1.P + Scratch((k + 1) * W));
+                        float* w1 = w0 + W;
+                        TV d1 = L.Load(sd1 + k * W + W);
                         for (nint q = q0; q < q1; q++)
                         {
                             nint j = cols[q] * n;
@@ -472,6 +469,17 @@ internal sealed unsafe class FastTwoLayerNet
                 }
             }
         }
+    }
+
+    /// <summary>The first position in <paramref name="q0"/>..<paramref name="q1"/> whose column is at least <paramref name="j"/> (columns ascending).</summary>
+    private static nint FirstAtLeast(ushort* cols, nint q0, nint q1, int j)
+    {
+        while (q0 < q1)
+        {
+            nint m = (q0 + q1) >> 1;
+            if (cols[m] < j) q0 = m + 1; else q1 = m;
+        }
+        return q0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
