@@ -45,7 +45,7 @@ internal sealed unsafe class FastTwoLayerNet
     private readonly AlignedFloats _b2;   // (Op)
     private readonly AlignedFloats _dW2, _db1, _db2;
     private AlignedFloats _sd1 = new(0), _sd1Pair = new(0);   // −η·δ₁ of the batch (batch, Hp): one for each core
-    private AlignedFloats _z1 = new(0), _y = new(0);   // per batch: (batch, Hp), (batch, Op)
+    private AlignedFloats _z1 = new(0), _part = new(0), _y = new(0);   // per batch: (batch, Hp) ×2 (the two sides of the first layer), (batch, Op)
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
     public FastTwoLayerNet(int inputSize, int hiddenSize, int outputSize)
@@ -187,55 +187,68 @@ internal sealed unsafe class FastTwoLayerNet
     // ---------------------------------------------------------------- kernels
 
     /// <summary>
-    /// One row: z1 = σ(b1 + Σⱼ xⱼ·W1[j, :]) over the nonzero xⱼ (2 vectors at a time, two chains of accumulators),
-    /// then a2 = b2 + Σₕ z1ₕ·W2[h, :].
+    /// Part of the first layer for one row: <paramref name="a1"/> = <paramref name="start"/> + Σ xⱼ·W1[j, :] over the row's
+    /// entries <paramref name="q0"/>..<paramref name="q1"/> (two vectors at a time, two chains of accumulators); a null
+    /// <paramref name="start"/> starts from 0. Every forward pass sums a row in the same two parts, the pixels left of
+    /// <see cref="SparseRows.MiddleColumn"/> from b1 and the rest from 0, then adds them (<see cref="Activate"/>): on one core
+    /// or two, and in training as in evaluation, a row gets the same numbers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRow<TV, L>(ushort* cols, float* vals, int nnz, float* z1, float* a2)
+    private void FirstLayerPart<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* start, float* a1)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, Op = PaddedOutput, H = HiddenSize, vectors = PaddedHidden / W;
+        int W = L.Count, vectors = PaddedHidden / W;
         nint n = PaddedHidden;
-        float* b1 = _b1.P;
-        TV one = L.Broadcast(1f);
-        for (int k = 0; k < vectors; k += 2)               // hidden vectors k and k + 1 (in either part of W1)
+        for (int k = 0; k < vectors; k += 2)
         {
             int c0 = k * W;
             float* w0 = _w1.P + c0;
             if (k + 1 < vectors)
             {
                 float* w1 = w0 + W;
-                TV s0 = L.Load(b1 + c0), s1 = L.Load(b1 + c0 + W), t0 = L.Zero, t1 = L.Zero;
-                nint q = 0;
-                for (; q + 2 <= nnz; q += 2)
+                TV s0 = start is null ? L.Zero : L.Load(start + c0), s1 = start is null ? L.Zero : L.Load(start + c0 + W), t0 = L.Zero, t1 = L.Zero;
+                nint q = q0;
+                for (; q + 2 <= q1; q += 2)
                 {
                     nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
                     TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
                     t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1);
                 }
-                if (q < nnz)
+                if (q < q1)
                 {
                     nint j0 = cols[q] * n;
                     TV v0 = L.Broadcast(vals[q]);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
                 }
-                L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
-                L.Store(Sigmoid<TV, L>(L.Add(s1, t1), one), z1 + c0 + W);
+                L.Store(L.Add(s0, t0), a1 + c0);
+                L.Store(L.Add(s1, t1), a1 + c0 + W);
             }
             else
             {
-                TV s0 = L.Load(b1 + c0), t0 = L.Zero;
-                nint q = 0;
-                for (; q + 2 <= nnz; q += 2)
+                TV s0 = start is null ? L.Zero : L.Load(start + c0), t0 = L.Zero;
+                nint q = q0;
+                for (; q + 2 <= q1; q += 2)
                 {
                     s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
                     t0 = L.MultiplyAdd(L.Load(w0 + cols[q + 1] * n), L.Broadcast(vals[q + 1]), t0);
                 }
-                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
-                L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
+                if (q < q1) s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
+                L.Store(L.Add(s0, t0), a1 + c0);
             }
         }
+    }
+
+    /// <summary>
+    /// The rest of the forward pass for one row, from the two parts of its first layer: z1 = σ(<paramref name="z1"/> + <paramref name="part"/>)
+    /// in place, then a2 = b2 + Σₕ z1ₕ·W2[h, :].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Activate<TV, L>(float* z1, float* part, float* a2) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, Op = PaddedOutput, H = HiddenSize;
+        TV one = L.Broadcast(1f);
+        for (int c0 = 0; c0 < PaddedHidden; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(z1 + c0), L.Load(part + c0)), one), z1 + c0);
         float* w2 = _w2.P, b2 = _b2.P;
         for (int o0 = 0; o0 < Op; o0 += W)
         {
@@ -249,6 +262,16 @@ internal sealed unsafe class FastTwoLayerNet
             if (h < H) s = L.MultiplyAdd(L.Broadcast(z1[h]), L.Load(w2 + h * Op + o0), s);
             L.Store(L.Add(s, t), a2 + o0);
         }
+    }
+
+    /// <summary>Row <paramref name="r"/>: z1 = σ(b1 + Σⱼ xⱼ·W1[j, :]) over its nonzero xⱼ (in the two parts), then a2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ForwardRow<TV, L>(ushort* cols, float* vals, int* start, int* middle, int r, float* z1, float* part, float* a2)
+        where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, z1);
+        FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, part);
+        Activate<TV, L>(z1, part, a2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -276,7 +299,8 @@ internal sealed unsafe class FastTwoLayerNet
 
     private void EnsureBatch(int batch)
     {
-        if (_z1.Length < batch * PaddedHidden) (_z1, _sd1, _sd1Pair) = (new(batch * PaddedHidden), new(batch * PaddedHidden), new(batch * PaddedHidden));
+        int size = batch * PaddedHidden;
+        if (_z1.Length < size) (_z1, _part, _sd1, _sd1Pair) = (new(size), new(size), new(size), new(size));
         if (_y.Length < batch * PaddedOutput) _y = new(batch * PaddedOutput);
     }
 
@@ -293,51 +317,62 @@ internal sealed unsafe class FastTwoLayerNet
 
     // The arguments of the current batch, read by both halves, and the halves themselves (created once: no allocation per step).
     private SparseRows? _x;
-    private int[]? _labels;
     private nint _rows;
     private int _batch;
     private float _lr;
-    private int _middle;
     private Action<int>? _forwardHalf, _backwardHalf;
 
     /// <summary>
     /// z1 and y = softmax(a2) for each batch row into the batch buffers; with <paramref name="labels"/>, y is then replaced by
-    /// dy = (y − t) / batch. Rows are shared out over two cores (each row is computed the same way on either).
+    /// dy = (y − t) / batch. On two cores, each sums the first layer over the pixels on its side of the middle column for
+    /// every row (so each core reads only its own rows of W1, the ones it also updates), then the rows are finished here.
     /// </summary>
     private void ForwardBatch<TV, L>(SparseRows x, int* rows, int batch, int[]? labels = null) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         EnsureBatch(batch);
-        if (!UsePair(batch)) { ForwardRows<TV, L>(x, rows, 0, batch, batch, labels); return; }
-        (_x, _rows, _batch, _labels) = (x, (nint)rows, batch, labels);
-        Pair.Run(_forwardHalf ??= part =>
+        if (!UsePair(batch))
         {
-            int half = _batch / 2;
-            ForwardRows<TV, L>(_x!, (int*)_rows, part == 0 ? 0 : half, part == 0 ? half : _batch, _batch, _labels);
-        });
-        (_x, _labels) = (null, null);
+            FirstLayerRows<TV, L>(x, rows, batch, 0);
+            FirstLayerRows<TV, L>(x, rows, batch, 1);
+        }
+        else
+        {
+            (_x, _rows, _batch) = (x, (nint)rows, batch);
+            Pair.Run(_forwardHalf ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
+            _x = null;
+        }
+        int O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        float batchSize = batch;
+        for (int i = 0; i < batch; i++)
+        {
+            float* y = _y.P + i * Op;
+            Activate<TV, L>(_z1.P + i * Hp, _part.P + i * Hp, y);
+            Softmax<TV, L>(y);
+            if (labels is null) continue;
+            int label = labels[rows[i]];                   // dy = (y − t) / batch   (padding lanes stay 0)
+            for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
+        }
     }
 
-    /// <summary>Rows <paramref name="i0"/>..<paramref name="i1"/> of the batch: forward, softmax, and dy when labels are given.</summary>
+    /// <summary>
+    /// One side of the first layer for every batch row: <paramref name="side"/> 0 sums the pixels left of the middle column
+    /// from b1 into z1, side 1 the rest from 0 into the second buffer.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRows<TV, L>(SparseRows x, int* rows, int i0, int i1, int batch, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void FirstLayerRows<TV, L>(SparseRows x, int* rows, int batch, int side) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int O = OutputSize;
-        float batchSize = batch;
-        fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+        int Hp = PaddedHidden;
+        fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             // the batch rows are random: ask for the row offsets first, then for each row's data two rows ahead
-            if (Sse.IsSupported) for (int i = i0; i < i1; i++) Sse.Prefetch0(start + rows[i]);
-            for (int i = i0; i < Math.Min(i0 + 2, i1); i++) Prefetch(start, cols, vals, rows[i]);
-            for (int i = i0; i < i1; i++)
+            if (Sse.IsSupported) for (int i = 0; i < batch; i++) Sse.Prefetch0(start + rows[i]);
+            for (int i = 0; i < Math.Min(2, batch); i++) Prefetch(start, cols, vals, rows[i]);
+            for (int i = 0; i < batch; i++)
             {
-                int r = rows[i], s = start[r];
-                if (i + 2 < i1) Prefetch(start, cols, vals, rows[i + 2]);
-                float* y = _y.P + i * PaddedOutput;
-                ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, _z1.P + i * PaddedHidden, y);
-                Softmax<TV, L>(y);
-                if (labels is null) continue;
-                int label = labels[r];                     // dy = (y − t) / batch   (padding lanes stay 0)
-                for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
+                int r = rows[i];
+                if (i + 2 < batch) Prefetch(start, cols, vals, rows[i + 2]);
+                if (side == 0) FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, _z1.P + i * Hp);
+                else FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, _part.P + i * Hp);
             }
         }
     }
@@ -360,15 +395,15 @@ internal sealed unsafe class FastTwoLayerNet
         _dW2.Clear(); _db1.Clear(); _db2.Clear();
         if (UsePair(batch))
         {   // each core updates the rows of W1 of its own pixels: those left of the batch's middle column, and the rest
-            (_x, _rows, _batch, _lr, _middle) = (data.X, (nint)rows, batch, lr, MiddleColumn(data.X, rows, batch));
-            Pair.Run(_backwardHalf ??= part =>
+            (_x, _rows, _batch, _lr) = (data.X, (nint)rows, batch, lr);
+            Pair.Run(_backwardHalf ??= side =>
             {
-                if (part == 0) Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, _middle, _sd1, gradients: true);
-                else Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, _middle, InputSize, _sd1Pair, gradients: false);
+                if (side == 0) Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, _sd1, gradients: true);
+                else Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, 1, _sd1Pair, gradients: false);
             });
             _x = null;
         }
-        else Backward<TV, L>(data.X, rows, batch, lr, 0, InputSize, _sd1, gradients: true);
+        else Backward<TV, L>(data.X, rows, batch, lr, -1, _sd1, gradients: true);
         // W2, b2, b1 ← − η·gradient
         TV lrV = L.Broadcast(lr);
         float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
@@ -379,27 +414,13 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// An even column near the middle of the batch's nonzeros (the mean of its rows' middle entries): the backward pass on two
-    /// cores gives each the rows of W1 on one side of it. Even, so the two sides never share a 128-byte pair of cache lines.
-    /// </summary>
-    private static int MiddleColumn(SparseRows x, int* rows, int batch)
-    {
-        long sum = 0;
-        for (int i = 0; i < batch; i++)
-        {
-            int s = x.RowStart[rows[i]], e = x.RowStart[rows[i] + 1];
-            sum += s < e ? x.Columns[(s + e) / 2] : x.ColumnCount / 2;
-        }
-        return (int)(sum / batch) & ~1;
-    }
-
-    /// <summary>
     /// The backward pass: −η·δ₁ of every batch row into <paramref name="sd1Buffer"/> (each core has its own), with the gradients of
-    /// W2, b2 and b1 when <paramref name="gradients"/>; then W1 −= η·xᵀ·δ₁ on the rows of the pixels <paramref name="j0"/>..<paramref name="j1"/>,
-    /// one nonzero pixel at a time, batch rows in order: each element of W1 gets the same sums in the same order on one core or two.
+    /// W2, b2 and b1 when <paramref name="gradients"/>; then W1 −= η·xᵀ·δ₁ on the rows of W1 on <paramref name="side"/> 0 (left of
+    /// the middle column) or 1 (the rest) or −1 (all), one nonzero pixel at a time, batch rows in order: each element of W1
+    /// gets the same sums in the same order on one core or two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int j0, int j1, AlignedFloats sd1Buffer, bool gradients)
+    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int side, AlignedFloats sd1Buffer, bool gradients)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
@@ -435,14 +456,12 @@ internal sealed unsafe class FastTwoLayerNet
         }
         // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁ᵢ), two hidden vectors per pass
         nint n = Hp;
-        fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+        fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i];
-                nint q0 = start[r], q1 = start[r + 1];
-                if (j0 > 0) q0 = FirstAtLeast(cols, q0, q1, j0);      // this row's pixels j0..j1 (columns are ascending)
-                if (j1 < InputSize) q1 = FirstAtLeast(cols, q0, q1, j1);
+                nint q0 = side == 1 ? middle[r] : start[r], q1 = side == 0 ? middle[r] : start[r + 1];
                 float* sd1 = sd1Buffer.P + i * Hp;
                 for (int k = 0; k < vectors; k += 2)
                 {
@@ -471,17 +490,6 @@ internal sealed unsafe class FastTwoLayerNet
         }
     }
 
-    /// <summary>The first position in <paramref name="q0"/>..<paramref name="q1"/> whose column is at least <paramref name="j"/> (columns ascending).</summary>
-    private static nint FirstAtLeast(ushort* cols, nint q0, nint q1, int j)
-    {
-        while (q0 < q1)
-        {
-            nint m = (q0 + q1) >> 1;
-            if (cols[m] < j) q0 = m + 1; else q1 = m;
-        }
-        return q0;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
@@ -491,14 +499,14 @@ internal sealed unsafe class FastTwoLayerNet
         Parallel.For(0, (n + Block - 1) / Block, () => 0, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b, _, local) =>
         {
             float* z1 = stackalloc float[PaddedHidden];
+            float* part = stackalloc float[PaddedHidden];
             float* a2 = stackalloc float[PaddedOutput];
             int r0 = b * Block, r1 = Math.Min(n, r0 + Block);
-            fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+            fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
             {
                 for (int r = r0; r < r1; r++)
                 {
-                    int s = start[r];
-                    ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, z1, a2);
+                    ForwardRow<TV, L>(cols, vals, start, middle, r, z1, part, a2);
                     int best = 0;                                   // argmax of a2 = argmax of softmax(a2)
                     bool nan = float.IsNaN(a2[0]);
                     for (int o = 1; o < O; o++) { if (a2[o] > a2[best]) best = o; nan |= float.IsNaN(a2[o]); }
