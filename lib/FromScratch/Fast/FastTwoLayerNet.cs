@@ -44,8 +44,11 @@ internal sealed unsafe class FastTwoLayerNet
     private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
     private readonly AlignedFloats _b2;   // (Op)
     private readonly AlignedFloats _dW2, _db1, _db2;
-    private AlignedFloats _sd1 = new(0), _sd1Pair = new(0);   // −η·δ₁ of the batch (batch, Hp): one for each core
-    private AlignedFloats _z1 = new(0), _part = new(0), _y = new(0);   // per batch: (batch, Hp) ×2 (the two sides of the first layer), (batch, Op)
+    // per batch: the two sides of the first layer (batch, Hp) ×2; then for each core its own z1 (batch, Hp), y or dy
+    // (batch, Op) and −η·δ₁ (batch, Hp) — each core finishes every row itself, so the cores never wait for each other's rows
+    private AlignedFloats _a1 = new(0), _part = new(0);
+    private readonly AlignedFloats[] _z = [new(0), new(0)], _y = [new(0), new(0)], _sd1 = [new(0), new(0)];
+    private readonly float[] _logSums = new float[2];
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
     public FastTwoLayerNet(int inputSize, int hiddenSize, int outputSize)
@@ -138,13 +141,11 @@ internal sealed unsafe class FastTwoLayerNet
         {
             switch (Simd.Bits)
             {
-                case 512: ForwardBatch<Vector512<float>, Lanes512<float>>(data.X, rows, batch.Length); break;
-                case 256: ForwardBatch<Vector256<float>, Lanes256<float>>(data.X, rows, batch.Length); break;
-                default: ForwardBatch<Vector128<float>, Lanes128<float>>(data.X, rows, batch.Length); break;
+                case 512: LossCore<Vector512<float>, Lanes512<float>>(data, rows, batch.Length); break;
+                case 256: LossCore<Vector256<float>, Lanes256<float>>(data, rows, batch.Length); break;
+                default: LossCore<Vector128<float>, Lanes128<float>>(data, rows, batch.Length); break;
             }
-            float delta = (float)LossDelta, sum = 0;
-            for (int i = 0; i < batch.Length; i++) sum += MathF.Log(_y.P[i * PaddedOutput + data.Labels[rows[i]]] + delta);
-            return -sum / batch.Length;
+            return -(_logSums[0] + _logSums[1]) / batch.Length;
         }
     }
 
@@ -157,14 +158,14 @@ internal sealed unsafe class FastTwoLayerNet
         {
             switch (Simd.Bits)
             {
-                case 512: ForwardBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); break;
-                case 256: ForwardBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); break;
-                default: ForwardBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); break;
+                case 512: FirstLayerBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); FinishRows<Vector512<float>, Lanes512<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
+                case 256: FirstLayerBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); FinishRows<Vector256<float>, Lanes256<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
+                default: FirstLayerBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); FinishRows<Vector128<float>, Lanes128<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
             }
         }
         var result = new float[batch.Length * OutputSize];
         for (int i = 0; i < batch.Length; i++)
-            new ReadOnlySpan<float>(_y.P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
+            new ReadOnlySpan<float>(_y[0].P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
         return result;
     }
 
@@ -240,15 +241,15 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// The rest of the forward pass for one row, from the two parts of its first layer: z1 = σ(<paramref name="z1"/> + <paramref name="part"/>)
-    /// in place, then a2 = b2 + Σₕ z1ₕ·W2[h, :].
+    /// The rest of the forward pass for one row, from the two sides of its first layer: z1 = σ(<paramref name="a1"/> + <paramref name="part"/>),
+    /// then a2 = b2 + Σₕ z1ₕ·W2[h, :] (<paramref name="z1"/> may be <paramref name="a1"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Activate<TV, L>(float* z1, float* part, float* a2) where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void Activate<TV, L>(float* a1, float* part, float* z1, float* a2) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int W = L.Count, Op = PaddedOutput, H = HiddenSize;
         TV one = L.Broadcast(1f);
-        for (int c0 = 0; c0 < PaddedHidden; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(z1 + c0), L.Load(part + c0)), one), z1 + c0);
+        for (int c0 = 0; c0 < PaddedHidden; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(a1 + c0), L.Load(part + c0)), one), z1 + c0);
         float* w2 = _w2.P, b2 = _b2.P;
         for (int o0 = 0; o0 < Op; o0 += W)
         {
@@ -271,7 +272,7 @@ internal sealed unsafe class FastTwoLayerNet
     {
         FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, z1);
         FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, part);
-        Activate<TV, L>(z1, part, a2);
+        Activate<TV, L>(z1, part, z1, a2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -300,8 +301,9 @@ internal sealed unsafe class FastTwoLayerNet
     private void EnsureBatch(int batch)
     {
         int size = batch * PaddedHidden;
-        if (_z1.Length < size) (_z1, _part, _sd1, _sd1Pair) = (new(size), new(size), new(size), new(size));
-        if (_y.Length < batch * PaddedOutput) _y = new(batch * PaddedOutput);
+        if (_a1.Length >= size) return;
+        (_a1, _part) = (new(size), new(size));
+        for (int side = 0; side < 2; side++) (_z[side], _y[side], _sd1[side]) = (new(size), new(batch * PaddedOutput), new(size));
     }
 
     /// <summary>Batches at least this large are shared out over two cores (<see cref="Pair"/>).</summary>
@@ -320,38 +322,75 @@ internal sealed unsafe class FastTwoLayerNet
     private nint _rows;
     private int _batch;
     private float _lr;
-    private Action<int>? _forwardHalf, _backwardHalf;
+    private SparseSplit? _split;
+    private Action<int>? _firstLayer, _logSum, _backward;
 
     /// <summary>
-    /// z1 and y = softmax(a2) for each batch row into the batch buffers; with <paramref name="labels"/>, y is then replaced by
-    /// dy = (y − t) / batch. On two cores, each sums the first layer over the pixels on its side of the middle column for
-    /// every row (so each core reads only its own rows of W1, the ones it also updates), then the rows are finished here.
+    /// The first layer of each batch row in its two sides (<see cref="FirstLayerPart"/>) into the batch buffers. On two cores
+    /// each core sums the pixels on its side of the middle column for every row, so each reads only its own rows of W1,
+    /// the ones it also updates in <see cref="Backward"/>: no line of W1 ever moves between the cores.
     /// </summary>
-    private void ForwardBatch<TV, L>(SparseRows x, int* rows, int batch, int[]? labels = null) where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void FirstLayerBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         EnsureBatch(batch);
         if (!UsePair(batch))
         {
             FirstLayerRows<TV, L>(x, rows, batch, 0);
             FirstLayerRows<TV, L>(x, rows, batch, 1);
+            return;
         }
-        else
-        {
-            (_x, _rows, _batch) = (x, (nint)rows, batch);
-            Pair.Run(_forwardHalf ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
-            _x = null;
-        }
+        (_x, _rows, _batch) = (x, (nint)rows, batch);
+        Pair.Run(_firstLayer ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
+        _x = null;
+    }
+
+    /// <summary>
+    /// Batch positions <paramref name="i0"/>..<paramref name="i1"/>: z1 and y = softmax(a2) into the buffers of
+    /// <paramref name="side"/>; with <paramref name="labels"/>, y is then replaced by dy = (y − t) / batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FinishRows<TV, L>(int* rows, int i0, int i1, int batch, int side, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
         int O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
         float batchSize = batch;
-        for (int i = 0; i < batch; i++)
+        float* z = _z[side].P, ys = _y[side].P;
+        for (int i = i0; i < i1; i++)
         {
-            float* y = _y.P + i * Op;
-            Activate<TV, L>(_z1.P + i * Hp, _part.P + i * Hp, y);
+            float* y = ys + i * Op;
+            Activate<TV, L>(_a1.P + i * Hp, _part.P + i * Hp, z + i * Hp, y);
             Softmax<TV, L>(y);
             if (labels is null) continue;
             int label = labels[rows[i]];                   // dy = (y − t) / batch   (padding lanes stay 0)
             for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
         }
+    }
+
+    /// <summary>
+    /// The forward pass and Σ log(y of the answer + δ) of each half of the batch into <see cref="_logSums"/> (the halves
+    /// finished on one core each when two are used; the loss adds the two sums, so it is the same either way).
+    /// </summary>
+    private void LossCore<TV, L>(SparseSplit data, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        FirstLayerBatch<TV, L>(data.X, rows, batch);
+        if (!UsePair(batch))
+        {
+            LogSum<TV, L>(data, rows, batch, 0);
+            LogSum<TV, L>(data, rows, batch, 1);
+            return;
+        }
+        (_split, _rows, _batch) = (data, (nint)rows, batch);
+        Pair.Run(_logSum ??= half => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
+        _split = null;
+    }
+
+    private void LogSum<TV, L>(SparseSplit data, int* rows, int batch, int half) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int i0 = half == 0 ? 0 : batch / 2, i1 = half == 0 ? batch / 2 : batch, Op = PaddedOutput;
+        FinishRows<TV, L>(rows, i0, i1, batch, 0, null);
+        float delta = (float)LossDelta, sum = 0;
+        float* y = _y[0].P;
+        for (int i = i0; i < i1; i++) sum += MathF.Log(y[i * Op + data.Labels[rows[i]]] + delta);
+        _logSums[half] = sum;
     }
 
     /// <summary>
@@ -371,7 +410,7 @@ internal sealed unsafe class FastTwoLayerNet
             {
                 int r = rows[i];
                 if (i + 2 < batch) Prefetch(start, cols, vals, rows[i + 2]);
-                if (side == 0) FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, _z1.P + i * Hp);
+                if (side == 0) FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, _a1.P + i * Hp);
                 else FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, _part.P + i * Hp);
             }
         }
@@ -390,20 +429,24 @@ internal sealed unsafe class FastTwoLayerNet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        ForwardBatch<TV, L>(data.X, rows, batch, data.Labels);   // z1, and dy in place of y
+        FirstLayerBatch<TV, L>(data.X, rows, batch);
         int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput;
         _dW2.Clear(); _db1.Clear(); _db2.Clear();
         if (UsePair(batch))
-        {   // each core updates the rows of W1 of its own pixels: those left of the batch's middle column, and the rest
-            (_x, _rows, _batch, _lr) = (data.X, (nint)rows, batch, lr);
-            Pair.Run(_backwardHalf ??= side =>
+        {   // each core finishes every row (z1, dy) itself, then updates the rows of W1 on its side of the middle column
+            (_split, _rows, _batch, _lr) = (data, (nint)rows, batch, lr);
+            Pair.Run(_backward ??= side =>
             {
-                if (side == 0) Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, _sd1, gradients: true);
-                else Backward<TV, L>(_x!, (int*)_rows, _batch, _lr, 1, _sd1Pair, gradients: false);
+                FinishRows<TV, L>((int*)_rows, 0, _batch, _batch, side, _split!.Labels);
+                Backward<TV, L>(_split.X, (int*)_rows, _batch, _lr, side, side);
             });
-            _x = null;
+            _split = null;
         }
-        else Backward<TV, L>(data.X, rows, batch, lr, -1, _sd1, gradients: true);
+        else
+        {
+            FinishRows<TV, L>(rows, 0, batch, batch, 0, data.Labels);
+            Backward<TV, L>(data.X, rows, batch, lr, -1, 0);
+        }
         // W2, b2, b1 ← − η·gradient
         TV lrV = L.Broadcast(lr);
         float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
@@ -414,21 +457,22 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// The backward pass: −η·δ₁ of every batch row into <paramref name="sd1Buffer"/> (each core has its own), with the gradients of
-    /// W2, b2 and b1 when <paramref name="gradients"/>; then W1 −= η·xᵀ·δ₁ on the rows of W1 on <paramref name="side"/> 0 (left of
+    /// The backward pass from the z1 and dy in the buffers of core <paramref name="buffers"/>: −η·δ₁ of every batch row into
+    /// that core's buffer, with the gradients of W2, b2 and b1 on core 0; then W1 −= η·xᵀ·δ₁ on the rows of W1 on <paramref name="side"/> 0 (left of
     /// the middle column) or 1 (the rest) or −1 (all), one nonzero pixel at a time, batch rows in order: each element of W1
     /// gets the same sums in the same order on one core or two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int side, AlignedFloats sd1Buffer, bool gradients)
+    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int side, int buffers)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
         float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P, w2t = _w2t.P;
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
+        bool gradients = buffers == 0;
         for (int i = 0; i < batch; i++)
         {
-            float* dy = _y.P + i * Op, z1 = _z1.P + i * Hp, sd1 = sd1Buffer.P + i * Hp;
+            float* dy = _y[buffers].P + i * Op, z1 = _z[buffers].P + i * Hp, sd1 = _sd1[buffers].P + i * Hp;
             if (gradients)
                 for (int o0 = 0; o0 < Op; o0 += W)
                 {
@@ -462,7 +506,7 @@ internal sealed unsafe class FastTwoLayerNet
             {
                 int r = rows[i];
                 nint q0 = side == 1 ? middle[r] : start[r], q1 = side == 0 ? middle[r] : start[r + 1];
-                float* sd1 = sd1Buffer.P + i * Hp;
+                float* sd1 = _sd1[buffers].P + i * Hp;
                 for (int k = 0; k < vectors; k += 2)
                 {
                     float* w0 = _w1.P + k * W;
