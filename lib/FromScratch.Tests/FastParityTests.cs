@@ -37,6 +37,7 @@ public class FastParityTests
     [InlineData(7, 1)] [InlineData(7, 3)] [InlineData(7, 100)]
     [InlineData(20, 1)] [InlineData(20, 3)] [InlineData(20, 100)]
     [InlineData(33, 1)] [InlineData(33, 3)] [InlineData(33, 100)]
+    [InlineData(12, 100)] [InlineData(28, 3)] [InlineData(52, 100)]   // a last hidden vector of at most 4 units (NarrowTail) with 8 and 16 floats
     public void One_step_equals_gradient_then_sgd(int hidden, int batch)
     {
         const int inputs = 784, classes = 10;
@@ -212,7 +213,7 @@ public class FastTwoCoreTests
     }
 
     [Theory]
-    [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)]
+    [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)] [InlineData(52, 64)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
     {
         const int inputs = 784, classes = 10;
