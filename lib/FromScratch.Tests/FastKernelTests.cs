@@ -219,7 +219,10 @@ public class FastKernelTests
                 dense[s.Columns[q]] = s.Values[q];
             }
             for (int c = 0; c < 37; c++) Assert.Equal(m[r, c], dense[c]);
+            // the row's split for the two cores: entries before RowMiddle are left of MiddleColumn, the rest are not
+            for (int q = s.RowStart[r]; q < s.RowStart[r + 1]; q++) Assert.Equal(q < s.RowMiddle[r], s.Columns[q] < s.MiddleColumn);
         }
+        Assert.Equal(36 / 2 & ~1, s.MiddleColumn);   // the middle, rounded down to even
     }
 
     [Theory]
