@@ -222,7 +222,7 @@ public class FastKernelTests
             // the row's split for the two cores: entries before RowMiddle are left of MiddleColumn, the rest are not
             for (int q = s.RowStart[r]; q < s.RowStart[r + 1]; q++) Assert.Equal(q < s.RowMiddle[r], s.Columns[q] < s.MiddleColumn);
         }
-        Assert.Equal(36 / 2 & ~1, s.MiddleColumn);   // the middle, rounded down to even
+        Assert.Equal(18, s.MiddleColumn);   // 37 / 2, rounded down to even
     }
 
     [Theory]
