@@ -83,14 +83,14 @@ int Bench(BenchOptions o)
     }
 
     // ---- the C# paths
-    var fast = Train("fast", (net, d, opt) => FastTrainer.Train(net, d, opt), options);
+    var fast = Train("fast", (net, d, opt) => FastTrainer.Train(net, d, opt), options, runs: 3);
     FastProvider.Use();
-    var readable = Train("readable", (net, d, opt) => Trainer.Train(net, d, opt), options);
+    var readable = Train("readable", (net, d, opt) => Trainer.Train(net, d, opt), options, runs: 2);
     (double Seconds, double Cpu, double Test)? managed = null;
     if (o.WithManaged)
     {
         FastProvider.UseManaged();
-        managed = Train("readable, MathNet managed provider", (net, d, opt) => Trainer.Train(net, d, opt), options);
+        managed = Train("readable, MathNet managed provider", (net, d, opt) => Trainer.Train(net, d, opt), options, runs: 1);
         FastProvider.Use();
     }
 
@@ -135,8 +135,8 @@ int Bench(BenchOptions o)
     table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
     void Row(string name, double s, double cpu, double test)
         => table.AppendLine($"| {name} | {F(s, "0.00")} | {F(cpu, "0.00")} | {F(flops / s / 1e9, "0.0")} | {Floor(s)} | {F(test, "0.0000")} | {Numpy(s)} | {Torch(s)} |");
-    Row("fast path `FastTrainer.Train` (float32, sparse inputs, SIMD)", fast.Seconds, fast.Cpu, fast.Test);
-    Row("readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider`", readable.Seconds, readable.Cpu, readable.Test);
+    Row("fast path `FastTrainer.Train` (float32, sparse inputs, SIMD; best of 3 runs)", fast.Seconds, fast.Cpu, fast.Test);
+    Row("readable `TwoLayerNet<float>` + `Trainer.Train`, MathNet with `FastProvider` (best of 2 runs)", readable.Seconds, readable.Cpu, readable.Test);
     if (managed is { } m) Row("readable, MathNet's default managed provider", m.Seconds, m.Cpu, m.Test);
     if (np is not null)
         Row($"numpy {np.Version} (float64, {np.Blas}){(np.ReferenceBlas ? " — **reference BLAS: an unfair baseline, install libopenblas0-pthread**" : "")}", np.TrainSeconds, np.TrainCpuSeconds, np.TestAccuracy);
@@ -207,16 +207,26 @@ int Bench(BenchOptions o)
     }
     return 0;
 
-    (double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train, TrainingOptions opt)
+    // The best of `runs` whole training runs from fresh weights (the same seed, so the same numbers each time); the first
+    // run of a path in the process includes compiling it, and is printed too.
+    (double Seconds, double Cpu, double Test) Train(string name, Func<TwoLayerNet<float>, Dataset<float>, TrainingOptions, TrainingHistory> train, TrainingOptions opt, int runs)
     {
-        var net = new TwoLayerNet<float>(784, 20, 10, opt.WeightInitStd, o.Seed);
-        GC.Collect();
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var history = train(net, data, opt);
-        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-        var last = history.Epochs[^1];
-        Console.WriteLine($"{name}: {history.Elapsed.TotalSeconds:0.00} s; final train {last.TrainAccuracy:0.0000}, test {last.TestAccuracy:0.0000}, loss {history.TrainLoss[^1]:0.0000}");
-        return (history.Elapsed.TotalSeconds, cpu, last.TestAccuracy);
+        (double Seconds, double Cpu, double Test) best = (double.PositiveInfinity, 0, 0);
+        var times = new List<double>();
+        for (int run = 0; run < runs; run++)
+        {
+            var net = new TwoLayerNet<float>(784, 20, 10, opt.WeightInitStd, o.Seed);
+            GC.Collect();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var history = train(net, data, opt);
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            var last = history.Epochs[^1];
+            times.Add(history.Elapsed.TotalSeconds);
+            if (history.Elapsed.TotalSeconds < best.Seconds) best = (history.Elapsed.TotalSeconds, cpu, last.TestAccuracy);
+            if (run == runs - 1)
+                Console.WriteLine($"{name}: {best.Seconds:0.00} s (best of {runs}: {string.Join(", ", times.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))} s); final train {last.TrainAccuracy:0.0000}, test {last.TestAccuracy:0.0000}, loss {history.TrainLoss[^1]:0.0000}");
+        }
+        return best;
     }
 }
 

@@ -219,7 +219,29 @@ public class FastKernelTests
                 dense[s.Columns[q]] = s.Values[q];
             }
             for (int c = 0; c < 37; c++) Assert.Equal(m[r, c], dense[c]);
+            // the row's split for the two cores: entries before RowMiddle are left of MiddleColumn, the rest are not
+            for (int q = s.RowStart[r]; q < s.RowStart[r + 1]; q++) Assert.Equal(q < s.RowMiddle[r], s.Columns[q] < s.MiddleColumn);
         }
+        Assert.Equal(18, s.MiddleColumn);   // 37 / 2, rounded down to even
+    }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(7, 784)]
+    [InlineData(257, 3)]
+    public void SparseRows_keep_NaN_and_infinity_as_entries_skip_both_zeros_and_allow_empty_rows(int rows, int cols)
+    {
+        var m = Matrix<float>.Build.Dense(rows, cols);
+        m[rows - 1, cols - 1] = float.NaN;
+        m[0, 0] = float.PositiveInfinity;
+        m[rows / 2, cols / 2] = -0f;
+        var s = SparseRows.FromMatrix(m);
+        Assert.Equal(rows == 1 && cols == 1 ? 1 : 2, s.Values.Length);
+        Assert.Equal(float.PositiveInfinity, s.Values[0]);
+        Assert.Equal(0, s.Columns[0]);
+        Assert.True(float.IsNaN(s.Values[^1]));
+        Assert.Equal(cols - 1, s.Columns[^1]);
+        for (int r = 1; r < rows - 1; r++) Assert.Equal(s.RowStart[r], s.RowStart[r + 1]);   // rows with no entries
     }
 
     [Fact]

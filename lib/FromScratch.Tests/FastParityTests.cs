@@ -37,6 +37,7 @@ public class FastParityTests
     [InlineData(7, 1)] [InlineData(7, 3)] [InlineData(7, 100)]
     [InlineData(20, 1)] [InlineData(20, 3)] [InlineData(20, 100)]
     [InlineData(33, 1)] [InlineData(33, 3)] [InlineData(33, 100)]
+    [InlineData(12, 100)] [InlineData(28, 3)] [InlineData(52, 100)]   // a last hidden vector of at most 4 units (NarrowTail) with 8 and 16 floats
     public void One_step_equals_gradient_then_sgd(int hidden, int batch)
     {
         const int inputs = 784, classes = 10;
@@ -187,7 +188,32 @@ public class FastTwoCoreTests
     }
 
     [Theory]
-    [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)]
+    [InlineData(20, 1)] [InlineData(20, 777)] [InlineData(33, 2500)]
+    public void Accuracy_in_two_halves_counts_the_same_as_in_row_blocks_on_all_cores(int hidden, int rows)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Random(rows);
+        var x = Matrix<float>.Build.Dense(rows, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(rows, classes);
+        for (int r = 0; r < rows; r++) t[r, rng.Next(classes)] = 1;
+        var split = SparseSplit.From(x, t, classes);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
+        var fast = FastTwoLayerNet.From(readable);
+        bool before = FastTwoLayerNet.EvaluateInPairs;
+        try
+        {
+            FastTwoLayerNet.EvaluateInPairs = true;
+            double pairs = fast.Accuracy(split);
+            FastTwoLayerNet.EvaluateInPairs = false;
+            double blocks = fast.Accuracy(split);
+            Assert.Equal(pairs, blocks);
+            Assert.Equal(readable.Accuracy(x, t), pairs, 12);   // and as the readable network counts
+        }
+        finally { FastTwoLayerNet.EvaluateInPairs = before; }
+    }
+
+    [Theory]
+    [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)] [InlineData(52, 64)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
     {
         const int inputs = 784, classes = 10;

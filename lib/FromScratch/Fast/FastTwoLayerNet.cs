@@ -31,6 +31,12 @@ internal sealed unsafe class FastTwoLayerNet
     public int HiddenSize { get; }
     /// <summary>Output size (10 classes).</summary>
     public int OutputSize { get; }
+    /// <summary>
+    /// Whether the last hidden vector (of an even number) holds at most 4 real units with 8- or 16-float vectors (20 = 16 + 4 with AVX-512): the
+    /// first layer and its update then use a 128-bit vector for them, a quarter of the work of a full one. The padding
+    /// lanes beyond stay 0 either way.
+    /// </summary>
+    private bool NarrowTail { get; }
     /// <summary>The hidden size rounded up to a whole number of SIMD vectors.</summary>
     public int PaddedHidden { get; }
     /// <summary>The output size rounded up to a whole number of SIMD vectors.</summary>
@@ -43,8 +49,12 @@ internal sealed unsafe class FastTwoLayerNet
     private readonly AlignedFloats _w2;   // (hidden, Op) row-major
     private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
     private readonly AlignedFloats _b2;   // (Op)
-    private readonly AlignedFloats _dW2, _db1, _db2, _sd1;   // _sd1: −η·δ₁ of the current row
-    private AlignedFloats _z1 = new(0), _y = new(0);   // per batch: (batch, Hp), (batch, Op)
+    private readonly AlignedFloats _dW2, _db1, _db2;
+    // per batch: the two sides of the first layer (batch, Hp) ×2; then for each core its own z1 (batch, Hp), y or dy
+    // (batch, Op) and −η·δ₁ (batch, Hp) — each core finishes every row itself, so the cores never wait for each other's rows
+    private AlignedFloats _a1 = new(0), _part = new(0);
+    private readonly AlignedFloats[] _z = [new(0), new(0)], _y = [new(0), new(0)], _sd1 = [new(0), new(0)];
+    private readonly float[] _logSums = new float[2];
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
     public FastTwoLayerNet(int inputSize, int hiddenSize, int outputSize)
@@ -55,6 +65,7 @@ internal sealed unsafe class FastTwoLayerNet
         int w = Simd.FloatLanes;
         PaddedHidden = Simd.RoundUp(hiddenSize, w);
         PaddedOutput = Simd.RoundUp(outputSize, w);
+        NarrowTail = w > 4 && PaddedHidden / w % 2 == 0 && hiddenSize - (PaddedHidden - w) <= 4;
         _w1 = new(inputSize * PaddedHidden);
         _b1 = new(PaddedHidden);
         _w2 = new(hiddenSize * PaddedOutput);
@@ -63,7 +74,6 @@ internal sealed unsafe class FastTwoLayerNet
         _dW2 = new(hiddenSize * PaddedOutput);
         _db1 = new(PaddedHidden);
         _db2 = new(PaddedOutput);
-        _sd1 = new(PaddedHidden);
     }
 
     /// <summary>A fast copy of <paramref name="net"/>'s parameters (and its <see cref="TwoLayerNet{T}.LossDelta"/>).</summary>
@@ -138,13 +148,11 @@ internal sealed unsafe class FastTwoLayerNet
         {
             switch (Simd.Bits)
             {
-                case 512: ForwardBatch<Vector512<float>, Lanes512<float>>(data.X, rows, batch.Length); break;
-                case 256: ForwardBatch<Vector256<float>, Lanes256<float>>(data.X, rows, batch.Length); break;
-                default: ForwardBatch<Vector128<float>, Lanes128<float>>(data.X, rows, batch.Length); break;
+                case 512: LossCore<Vector512<float>, Lanes512<float>>(data, rows, batch.Length); break;
+                case 256: LossCore<Vector256<float>, Lanes256<float>>(data, rows, batch.Length); break;
+                default: LossCore<Vector128<float>, Lanes128<float>>(data, rows, batch.Length); break;
             }
-            float delta = (float)LossDelta, sum = 0;
-            for (int i = 0; i < batch.Length; i++) sum += MathF.Log(_y.P[i * PaddedOutput + data.Labels[rows[i]]] + delta);
-            return -sum / batch.Length;
+            return -(_logSums[0] + _logSums[1]) / batch.Length;
         }
     }
 
@@ -157,14 +165,14 @@ internal sealed unsafe class FastTwoLayerNet
         {
             switch (Simd.Bits)
             {
-                case 512: ForwardBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); break;
-                case 256: ForwardBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); break;
-                default: ForwardBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); break;
+                case 512: FirstLayerBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); FinishRows<Vector512<float>, Lanes512<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
+                case 256: FirstLayerBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); FinishRows<Vector256<float>, Lanes256<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
+                default: FirstLayerBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); FinishRows<Vector128<float>, Lanes128<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
             }
         }
         var result = new float[batch.Length * OutputSize];
         for (int i = 0; i < batch.Length; i++)
-            new ReadOnlySpan<float>(_y.P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
+            new ReadOnlySpan<float>(_y[0].P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
         return result;
     }
 
@@ -187,52 +195,89 @@ internal sealed unsafe class FastTwoLayerNet
     // ---------------------------------------------------------------- kernels
 
     /// <summary>
-    /// One row: z1 = σ(b1 + Σⱼ xⱼ·W1[j, :]) over the nonzero xⱼ (2 vectors at a time, two chains of accumulators),
-    /// then a2 = b2 + Σₕ z1ₕ·W2[h, :].
+    /// Part of the first layer for one row: <paramref name="a1"/> = <paramref name="start"/> + Σ xⱼ·W1[j, :] over the row's
+    /// entries <paramref name="q0"/>..<paramref name="q1"/> (two vectors at a time, two chains of accumulators); a null
+    /// <paramref name="start"/> starts from 0. Every forward pass sums a row in the same two parts, the pixels left of
+    /// <see cref="SparseRows.MiddleColumn"/> from b1 and the rest from 0, then adds them (<see cref="Activate"/>): on one core
+    /// or two, and in training as in evaluation, a row gets the same numbers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRow<TV, L>(ushort* cols, float* vals, int nnz, float* z1, float* a2)
+    private void FirstLayerPart<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* start, float* a1)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, Hp = PaddedHidden, Op = PaddedOutput, H = HiddenSize;
-        float* w1 = _w1.P, b1 = _b1.P;
-        TV one = L.Broadcast(1f);
-        for (int c0 = 0; c0 < Hp; c0 += 2 * W)
+        int W = L.Count, vectors = PaddedHidden / W;
+        nint n = PaddedHidden;
+        for (int k = 0; k < vectors; k += 2)
         {
-            float* w = w1 + c0;
-            if (c0 + W < Hp)
+            int c0 = k * W;
+            float* w0 = _w1.P + c0;
+            if (k + 2 == vectors && NarrowTail)
+            {   // the last vector holds at most 4 hidden units (20 = 16 + 4): a 128-bit vector for it
+                float* w1 = w0 + W;
+                TV s0 = start is null ? L.Zero : L.Load(start + c0), t0 = L.Zero;
+                Vector128<float> s1 = start is null ? Vector128<float>.Zero : Vector128.Load(start + c0 + W), t1 = Vector128<float>.Zero;
+                nint q = q0;
+                for (; q + 2 <= q1; q += 2)
+                {
+                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
+                    float x0 = vals[q], x1 = vals[q + 1];
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), L.Broadcast(x0), s0); s1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j0), Vector128.Create(x0), s1);
+                    t0 = L.MultiplyAdd(L.Load(w0 + j1), L.Broadcast(x1), t0); t1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j1), Vector128.Create(x1), t1);
+                }
+                if (q < q1)
+                {
+                    nint j0 = cols[q] * n;
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), L.Broadcast(vals[q]), s0); s1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j0), Vector128.Create(vals[q]), s1);
+                }
+                L.Store(L.Add(s0, t0), a1 + c0);
+                (s1 + t1).Store(a1 + c0 + W);
+            }
+            else if (k + 1 < vectors)
             {
-                TV s0 = L.Load(b1 + c0), s1 = L.Load(b1 + c0 + W), t0 = L.Zero, t1 = L.Zero;
-                int q = 0;
-                for (; q + 2 <= nnz; q += 2)
+                float* w1 = w0 + W;
+                TV s0 = start is null ? L.Zero : L.Load(start + c0), s1 = start is null ? L.Zero : L.Load(start + c0 + W), t0 = L.Zero, t1 = L.Zero;
+                nint q = q0;
+                for (; q + 2 <= q1; q += 2)
                 {
-                    float* r0 = w + cols[q] * Hp, r1 = w + cols[q + 1] * Hp;
+                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
                     TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
-                    s0 = L.MultiplyAdd(L.Load(r0), v0, s0); s1 = L.MultiplyAdd(L.Load(r0 + W), v0, s1);
-                    t0 = L.MultiplyAdd(L.Load(r1), v1, t0); t1 = L.MultiplyAdd(L.Load(r1 + W), v1, t1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
+                    t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1);
                 }
-                if (q < nnz)
+                if (q < q1)
                 {
-                    float* r0 = w + cols[q] * Hp;
+                    nint j0 = cols[q] * n;
                     TV v0 = L.Broadcast(vals[q]);
-                    s0 = L.MultiplyAdd(L.Load(r0), v0, s0); s1 = L.MultiplyAdd(L.Load(r0 + W), v0, s1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
                 }
-                L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
-                L.Store(Sigmoid<TV, L>(L.Add(s1, t1), one), z1 + c0 + W);
+                L.Store(L.Add(s0, t0), a1 + c0);
+                L.Store(L.Add(s1, t1), a1 + c0 + W);
             }
             else
             {
-                TV s0 = L.Load(b1 + c0), t0 = L.Zero;
-                int q = 0;
-                for (; q + 2 <= nnz; q += 2)
+                TV s0 = start is null ? L.Zero : L.Load(start + c0), t0 = L.Zero;
+                nint q = q0;
+                for (; q + 2 <= q1; q += 2)
                 {
-                    s0 = L.MultiplyAdd(L.Load(w + cols[q] * Hp), L.Broadcast(vals[q]), s0);
-                    t0 = L.MultiplyAdd(L.Load(w + cols[q + 1] * Hp), L.Broadcast(vals[q + 1]), t0);
+                    s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
+                    t0 = L.MultiplyAdd(L.Load(w0 + cols[q + 1] * n), L.Broadcast(vals[q + 1]), t0);
                 }
-                if (q < nnz) s0 = L.MultiplyAdd(L.Load(w + cols[q] * Hp), L.Broadcast(vals[q]), s0);
-                L.Store(Sigmoid<TV, L>(L.Add(s0, t0), one), z1 + c0);
+                if (q < q1) s0 = L.MultiplyAdd(L.Load(w0 + cols[q] * n), L.Broadcast(vals[q]), s0);
+                L.Store(L.Add(s0, t0), a1 + c0);
             }
         }
+    }
+
+    /// <summary>
+    /// The rest of the forward pass for one row, from the two sides of its first layer: z1 = σ(<paramref name="a1"/> + <paramref name="part"/>),
+    /// then a2 = b2 + Σₕ z1ₕ·W2[h, :] (<paramref name="z1"/> may be <paramref name="a1"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Activate<TV, L>(float* a1, float* part, float* z1, float* a2) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, Op = PaddedOutput, H = HiddenSize;
+        TV one = L.Broadcast(1f);
+        for (int c0 = 0; c0 < PaddedHidden; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(a1 + c0), L.Load(part + c0)), one), z1 + c0);
         float* w2 = _w2.P, b2 = _b2.P;
         for (int o0 = 0; o0 < Op; o0 += W)
         {
@@ -246,6 +291,16 @@ internal sealed unsafe class FastTwoLayerNet
             if (h < H) s = L.MultiplyAdd(L.Broadcast(z1[h]), L.Load(w2 + h * Op + o0), s);
             L.Store(L.Add(s, t), a2 + o0);
         }
+    }
+
+    /// <summary>Row <paramref name="r"/>: z1 = σ(b1 + Σⱼ xⱼ·W1[j, :]) over its nonzero xⱼ (in the two parts), then a2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ForwardRow<TV, L>(ushort* cols, float* vals, int* start, int* middle, int r, float* z1, float* part, float* a2)
+        where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, z1);
+        FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, part);
+        Activate<TV, L>(z1, part, z1, a2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -273,8 +328,10 @@ internal sealed unsafe class FastTwoLayerNet
 
     private void EnsureBatch(int batch)
     {
-        if (_z1.Length < batch * PaddedHidden) _z1 = new(batch * PaddedHidden);
-        if (_y.Length < batch * PaddedOutput) _y = new(batch * PaddedOutput);
+        int size = batch * PaddedHidden;
+        if (_a1.Length >= size) return;
+        (_a1, _part) = (new(size), new(size));
+        for (int side = 0; side < 2; side++) (_z[side], _y[side], _sd1[side]) = (new(size), new(batch * PaddedOutput), new(size));
     }
 
     /// <summary>Batches at least this large are shared out over two cores (<see cref="Pair"/>).</summary>
@@ -290,50 +347,99 @@ internal sealed unsafe class FastTwoLayerNet
 
     // The arguments of the current batch, read by both halves, and the halves themselves (created once: no allocation per step).
     private SparseRows? _x;
-    private int[]? _labels;
     private nint _rows;
     private int _batch;
     private float _lr;
-    private Action<int>? _forwardHalf, _backwardHalf;
+    private SparseSplit? _split;
+    private Action<int>? _firstLayer, _logSum, _backward;
 
     /// <summary>
-    /// z1 and y = softmax(a2) for each batch row into the batch buffers; with <paramref name="labels"/>, y is then replaced by
-    /// dy = (y − t) / batch. Rows are shared out over two cores (each row is computed the same way on either).
+    /// The first layer of each batch row in its two sides (<see cref="FirstLayerPart"/>) into the batch buffers. On two cores
+    /// each core sums the pixels on its side of the middle column for every row, so each reads only its own rows of W1,
+    /// the ones it also updates in <see cref="Backward"/>: no line of W1 ever moves between the cores.
     /// </summary>
-    private void ForwardBatch<TV, L>(SparseRows x, int* rows, int batch, int[]? labels = null) where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void FirstLayerBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         EnsureBatch(batch);
-        if (!UsePair(batch)) { ForwardRows<TV, L>(x, rows, 0, batch, batch, labels); return; }
-        (_x, _rows, _batch, _labels) = (x, (nint)rows, batch, labels);
-        Pair.Run(_forwardHalf ??= part =>
+        if (!UsePair(batch))
         {
-            int half = _batch / 2;
-            ForwardRows<TV, L>(_x!, (int*)_rows, part == 0 ? 0 : half, part == 0 ? half : _batch, _batch, _labels);
-        });
-        (_x, _labels) = (null, null);
+            FirstLayerRows<TV, L>(x, rows, batch, 0);
+            FirstLayerRows<TV, L>(x, rows, batch, 1);
+            return;
+        }
+        (_x, _rows, _batch) = (x, (nint)rows, batch);
+        Pair.Run(_firstLayer ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
+        _x = null;
     }
 
-    /// <summary>Rows <paramref name="i0"/>..<paramref name="i1"/> of the batch: forward, softmax, and dy when labels are given.</summary>
+    /// <summary>
+    /// Batch positions <paramref name="i0"/>..<paramref name="i1"/>: z1 and y = softmax(a2) into the buffers of
+    /// <paramref name="side"/>; with <paramref name="labels"/>, y is then replaced by dy = (y − t) / batch.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRows<TV, L>(SparseRows x, int* rows, int i0, int i1, int batch, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void FinishRows<TV, L>(int* rows, int i0, int i1, int batch, int side, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int O = OutputSize;
+        int O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
         float batchSize = batch;
-        fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+        float* z = _z[side].P, ys = _y[side].P;
+        for (int i = i0; i < i1; i++)
+        {
+            float* y = ys + i * Op;
+            Activate<TV, L>(_a1.P + i * Hp, _part.P + i * Hp, z + i * Hp, y);
+            Softmax<TV, L>(y);
+            if (labels is null) continue;
+            int label = labels[rows[i]];                   // dy = (y − t) / batch   (padding lanes stay 0)
+            for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
+        }
+    }
+
+    /// <summary>
+    /// The forward pass and Σ log(y of the answer + δ) of each half of the batch into <see cref="_logSums"/> (the halves
+    /// finished on one core each when two are used; the loss adds the two sums, so it is the same either way).
+    /// </summary>
+    private void LossCore<TV, L>(SparseSplit data, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        FirstLayerBatch<TV, L>(data.X, rows, batch);
+        if (!UsePair(batch))
+        {
+            LogSum<TV, L>(data, rows, batch, 0);
+            LogSum<TV, L>(data, rows, batch, 1);
+            return;
+        }
+        (_split, _rows, _batch) = (data, (nint)rows, batch);
+        Pair.Run(_logSum ??= half => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
+        _split = null;
+    }
+
+    private void LogSum<TV, L>(SparseSplit data, int* rows, int batch, int half) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int i0 = half == 0 ? 0 : batch / 2, i1 = half == 0 ? batch / 2 : batch, Op = PaddedOutput;
+        FinishRows<TV, L>(rows, i0, i1, batch, 0, null);
+        float delta = (float)LossDelta, sum = 0;
+        float* y = _y[0].P;
+        for (int i = i0; i < i1; i++) sum += MathF.Log(y[i * Op + data.Labels[rows[i]]] + delta);
+        _logSums[half] = sum;
+    }
+
+    /// <summary>
+    /// One side of the first layer for every batch row: <paramref name="side"/> 0 sums the pixels left of the middle column
+    /// from b1 into z1, side 1 the rest from 0 into the second buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FirstLayerRows<TV, L>(SparseRows x, int* rows, int batch, int side) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int Hp = PaddedHidden;
+        fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             // the batch rows are random: ask for the row offsets first, then for each row's data two rows ahead
-            if (Sse.IsSupported) for (int i = i0; i < i1; i++) Sse.Prefetch0(start + rows[i]);
-            for (int i = i0; i < Math.Min(i0 + 2, i1); i++) Prefetch(start, cols, vals, rows[i]);
-            for (int i = i0; i < i1; i++)
+            if (Sse.IsSupported) for (int i = 0; i < batch; i++) Sse.Prefetch0(start + rows[i]);
+            for (int i = 0; i < Math.Min(2, batch); i++) Prefetch(start, cols, vals, rows[i]);
+            for (int i = 0; i < batch; i++)
             {
-                int r = rows[i], s = start[r];
-                if (i + 2 < i1) Prefetch(start, cols, vals, rows[i + 2]);
-                float* y = _y.P + i * PaddedOutput;
-                ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, _z1.P + i * PaddedHidden, y);
-                Softmax<TV, L>(y);
-                if (labels is null) continue;
-                int label = labels[r];                     // dy = (y − t) / batch   (padding lanes stay 0)
-                for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
+                int r = rows[i];
+                if (i + 2 < batch) Prefetch(start, cols, vals, rows[i + 2]);
+                if (side == 0) FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, _a1.P + i * Hp);
+                else FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, _part.P + i * Hp);
             }
         }
     }
@@ -351,21 +457,24 @@ internal sealed unsafe class FastTwoLayerNet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        ForwardBatch<TV, L>(data.X, rows, batch, data.Labels);   // z1, and dy in place of y
-        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
+        FirstLayerBatch<TV, L>(data.X, rows, batch);
+        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput;
         _dW2.Clear(); _db1.Clear(); _db2.Clear();
-        if (UsePair(batch) && vectors > 1)
-        {   // each core owns half of the hidden units' vectors: its columns of W1, b1 and δ₁ and its rows of dW2
-            (_x, _rows, _batch, _lr) = (data.X, (nint)rows, batch, lr);
-            Pair.Run(_backwardHalf ??= part =>
+        if (UsePair(batch))
+        {   // each core finishes every row (z1, dy) itself, then updates the rows of W1 on its side of the middle column
+            (_split, _rows, _batch, _lr) = (data, (nint)rows, batch, lr);
+            Pair.Run(_backward ??= side =>
             {
-                int split = (Hp / L.Count + 1) / 2;
-                if (part == 0) BackwardColumns<TV, L>(_x!, (int*)_rows, _batch, _lr, 0, split, db2: true);
-                else BackwardColumns<TV, L>(_x!, (int*)_rows, _batch, _lr, split, Hp / L.Count, db2: false);
+                FinishRows<TV, L>((int*)_rows, 0, _batch, _batch, side, _split!.Labels);
+                Backward<TV, L>(_split.X, (int*)_rows, _batch, _lr, side, side);
             });
-            _x = null;
+            _split = null;
         }
-        else BackwardColumns<TV, L>(data.X, rows, batch, lr, 0, vectors, db2: true);
+        else
+        {
+            FinishRows<TV, L>(rows, 0, batch, batch, 0, data.Labels);
+            Backward<TV, L>(data.X, rows, batch, lr, -1, 0);
+        }
         // W2, b2, b1 ← − η·gradient
         TV lrV = L.Broadcast(lr);
         float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
@@ -376,111 +485,139 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// The backward pass for the hidden vectors <paramref name="v0"/>..<paramref name="v1"/> (of <see cref="PaddedHidden"/> / width):
-    /// δ₁ and db1 of those columns, dW2 += z1ᵀ·dy for those hidden units, db2 += dy when <paramref name="db2"/>, and
-    /// W1 −= η·xᵀ·δ₁ on those columns, one nonzero pixel at a time. Rows in batch order, so the sums are the same on one core or two.
+    /// The backward pass from the z1 and dy in the buffers of core <paramref name="buffers"/>: −η·δ₁ of every batch row into
+    /// that core's buffer, with the gradients of W2, b2 and b1 on core 0; then W1 −= η·xᵀ·δ₁ on the rows of W1 on <paramref name="side"/> 0 (left of
+    /// the middle column) or 1 (the rest) or −1 (all), one nonzero pixel at a time, batch rows in order: each element of W1
+    /// gets the same sums in the same order on one core or two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BackwardColumns<TV, L>(SparseRows x, int* rows, int batch, float lr, int v0, int v1, bool db2)
+    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int side, int buffers)
         where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
-        int c0s = v0 * W, c1s = v1 * W, h0 = Math.Min(c0s, H), h1 = Math.Min(c1s, H);
-        float* dW2 = _dW2.P, db1 = _db1.P, db2p = _db2.P, sd1 = _sd1.P, w2t = _w2t.P, w1 = _w1.P;
+        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
+        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P, w2t = _w2t.P;
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
-        fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+        bool gradients = buffers == 0;
+        for (int i = 0; i < batch; i++)
+        {
+            float* dy = _y[buffers].P + i * Op, z1 = _z[buffers].P + i * Hp, sd1 = _sd1[buffers].P + i * Hp;
+            if (gradients)
+                for (int o0 = 0; o0 < Op; o0 += W)
+                {
+                    TV d = L.Load(dy + o0);
+                    L.Store(L.Add(L.Load(db2 + o0), d), db2 + o0);                           // db2 += dy
+                    for (int h = 0; h < H; h++)                                             // dW2 += z1ᵀ·dy
+                        L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
+                }
+            // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
+            for (int c0 = 0; c0 < Hp; c0 += W)
+            {
+                TV s = L.Zero, t = L.Zero;
+                int o = 0;
+                for (; o + 2 <= O; o += 2)
+                {
+                    s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
+                    t = L.MultiplyAdd(L.Broadcast(dy[o + 1]), L.Load(w2t + (o + 1) * Hp + c0), t);
+                }
+                if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
+                TV z = L.Load(z1 + c0);
+                TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
+                if (gradients) L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);              // db1 += δ₁
+                L.Store(L.Multiply(minusLr, d), sd1 + c0);                                 // −η·δ₁
+            }
+        }
+        // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁ᵢ), two hidden vectors per pass
+        nint n = Hp;
+        fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i];
-                float* dy = _y.P + i * Op, z1 = _z1.P + i * Hp;
-                for (int o0 = 0; o0 < Op; o0 += W)
+                nint q0 = side == 1 ? middle[r] : start[r], q1 = side == 0 ? middle[r] : start[r + 1];
+                float* sd1 = _sd1[buffers].P + i * Hp;
+                for (int k = 0; k < vectors; k += 2)
                 {
-                    TV d = L.Load(dy + o0);
-                    if (db2) L.Store(L.Add(L.Load(db2p + o0), d), db2p + o0);               // db2 += dy
-                    for (int h = h0; h < h1; h++)                                           // dW2 += z1ᵀ·dy
-                        L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
-                }
-                // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
-                for (int c0 = c0s; c0 < c1s; c0 += W)
-                {
-                    TV s = L.Zero, t = L.Zero;
-                    int o = 0;
-                    for (; o + 2 <= O; o += 2)
-                    {
-                        s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
-                        t = L.MultiplyAdd(L.Broadcast(dy[o + 1]), L.Load(w2t + (o + 1) * Hp + c0), t);
+                    float* w0 = _w1.P + k * W;
+                    TV d0 = L.Load(sd1 + k * W);                   // −η·δ₁ stays in a register
+                    if (k + 2 == vectors && NarrowTail)
+                    {   // the last vector's at most 4 hidden units as a 128-bit vector (see FirstLayerPart)
+                        float* w1 = w0 + W;
+                        var d1 = Vector128.Load(sd1 + k * W + W);
+                        for (nint q = q0; q < q1; q++)
+                        {
+                            nint j = cols[q] * n;
+                            float v = vals[q];
+                            L.Store(L.MultiplyAdd(L.Broadcast(v), d0, L.Load(w0 + j)), w0 + j);
+                            Lanes128<float>.MultiplyAdd(Vector128.Create(v), d1, Vector128.Load(w1 + j)).Store(w1 + j);
+                        }
                     }
-                    if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
-                    TV z = L.Load(z1 + c0);
-                    TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
-                    L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);                         // db1 += δ₁
-                    L.Store(L.Multiply(minusLr, d), sd1 + c0);                             // −η·δ₁
-                }
-                // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁)
-                int q0 = start[r], q1 = start[r + 1];
-                if (c1s - c0s == W)
-                {   // one vector of columns (each half of 20 → 32 with 512-bit vectors): −η·δ₁ stays in a register
-                    TV d0 = L.Load(sd1 + c0s);
-                    float* w = w1 + c0s;
-                    for (int q = q0; q < q1; q++)
+                    else if (k + 1 < vectors)
                     {
-                        float* row = w + cols[q] * Hp;
-                        L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(row)), row);
+                        float* w1 = w0 + W;
+                        TV d1 = L.Load(sd1 + k * W + W);
+                        for (nint q = q0; q < q1; q++)
+                        {
+                            nint j = cols[q] * n;
+                            TV v = L.Broadcast(vals[q]);
+                            L.Store(L.MultiplyAdd(v, d0, L.Load(w0 + j)), w0 + j);
+                            L.Store(L.MultiplyAdd(v, d1, L.Load(w1 + j)), w1 + j);
+                        }
                     }
-                }
-                else if (c1s - c0s == 2 * W)
-                {
-                    TV d0 = L.Load(sd1 + c0s), d1 = L.Load(sd1 + c0s + W);
-                    float* w = w1 + c0s;
-                    for (int q = q0; q < q1; q++)
-                    {
-                        float* row = w + cols[q] * Hp;
-                        TV v = L.Broadcast(vals[q]);
-                        L.Store(L.MultiplyAdd(v, d0, L.Load(row)), row);
-                        L.Store(L.MultiplyAdd(v, d1, L.Load(row + W)), row + W);
-                    }
-                }
-                else
-                {
-                    for (int q = q0; q < q1; q++)
-                    {
-                        float* row = w1 + cols[q] * Hp;
-                        TV v = L.Broadcast(vals[q]);
-                        for (int c0 = c0s; c0 < c1s; c0 += W)
-                            L.Store(L.MultiplyAdd(v, L.Load(sd1 + c0), L.Load(row + c0)), row + c0);
-                    }
+                    else
+                        for (nint q = q0; q < q1; q++)
+                        {
+                            float* row = w0 + cols[q] * n;
+                            L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(row)), row);
+                        }
                 }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// Evaluations on a two-core machine run as two halves on <see cref="Pair"/> (its helper thread is awake right after a
+    /// training step, and a thread-pool round trip would compete with it for the second core); with more cores, in row blocks
+    /// on all of them.
+    /// </summary>
+    internal static bool EvaluateInPairs { get; set; } = Environment.ProcessorCount <= 2;
+
     private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         const int Block = 1024;
-        int n = data.Count, O = OutputSize, correct = 0;
-        var x = data.X;
-        Parallel.For(0, (n + Block - 1) / Block, () => 0, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b, _, local) =>
+        int n = data.Count, correct = 0;
+        if (EvaluateInPairs)
         {
-            float* z1 = stackalloc float[PaddedHidden];
-            float* a2 = stackalloc float[PaddedOutput];
-            int r0 = b * Block, r1 = Math.Min(n, r0 + Block);
-            fixed (int* start = x.RowStart) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
-            {
-                for (int r = r0; r < r1; r++)
-                {
-                    int s = start[r];
-                    ForwardRow<TV, L>(cols + s, vals + s, start[r + 1] - s, z1, a2);
-                    int best = 0;                                   // argmax of a2 = argmax of softmax(a2)
-                    bool nan = float.IsNaN(a2[0]);
-                    for (int o = 1; o < O; o++) { if (a2[o] > a2[best]) best = o; nan |= float.IsNaN(a2[o]); }
-                    if (best == data.Labels[r] && !nan) local++;    // the shared rule (Network.Accuracy): a NaN score is never correct
-                }
-            }
-            return local;
-        }, local => Interlocked.Add(ref correct, local));
+            int[] counts = new int[2];
+            Pair.Run(half => counts[half] = CorrectIn<TV, L>(data, half == 0 ? 0 : n / 2, half == 0 ? n / 2 : n));
+            correct = counts[0] + counts[1];
+        }
+        else
+            Parallel.For(0, (n + Block - 1) / Block, () => 0, (b, _, local) => local + CorrectIn<TV, L>(data, b * Block, Math.Min(n, b * Block + Block)),
+                local => Interlocked.Add(ref correct, local));
         return (double)correct / n;
+    }
+
+    /// <summary>How many of the rows <paramref name="r0"/>..<paramref name="r1"/> have their highest score at the label.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int CorrectIn<TV, L>(SparseSplit data, int r0, int r1) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int O = OutputSize, correct = 0;
+        var x = data.X;
+        float* z1 = stackalloc float[PaddedHidden];
+        float* part = stackalloc float[PaddedHidden];
+        float* a2 = stackalloc float[PaddedOutput];
+        fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                ForwardRow<TV, L>(cols, vals, start, middle, r, z1, part, a2);
+                int best = 0;                                   // argmax of a2 = argmax of softmax(a2)
+                bool nan = float.IsNaN(a2[0]);
+                for (int o = 1; o < O; o++) { if (a2[o] > a2[best]) best = o; nan |= float.IsNaN(a2[o]); }
+                if (best == data.Labels[r] && !nan) correct++;  // the shared rule (Network.Accuracy): a NaN score is never correct
+            }
+        }
+        return correct;
     }
 
     private void RefreshW2T()
