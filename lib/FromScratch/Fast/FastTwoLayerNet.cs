@@ -277,7 +277,10 @@ internal sealed unsafe class FastTwoLayerNet
     {
         int W = L.Count, Op = PaddedOutput, H = HiddenSize;
         TV one = L.Broadcast(1f);
-        for (int c0 = 0; c0 < PaddedHidden; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(a1 + c0), L.Load(part + c0)), one), z1 + c0);
+        int sigmoidEnd = NarrowTail ? PaddedHidden - W : PaddedHidden;
+        for (int c0 = 0; c0 < sigmoidEnd; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(a1 + c0), L.Load(part + c0)), one), z1 + c0);
+        if (NarrowTail)                                    // the last vector's at most 4 units as a 128-bit vector
+            Sigmoid<Vector128<float>, Lanes128<float>>(Vector128.Load(a1 + sigmoidEnd) + Vector128.Load(part + sigmoidEnd), Vector128<float>.One).Store(z1 + sigmoidEnd);
         float* w2 = _w2.P, b2 = _b2.P;
         for (int o0 = 0; o0 < Op; o0 += W)
         {
@@ -379,8 +382,9 @@ internal sealed unsafe class FastTwoLayerNet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FinishRows<TV, L>(int* rows, int i0, int i1, int batch, int side, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        int Hp = PaddedHidden, Op = PaddedOutput;
         float batchSize = batch;
+        TV batchV = L.Broadcast(batchSize);
         float* z = _z[side].P, ys = _y[side].P;
         for (int i = i0; i < i1; i++)
         {
@@ -388,8 +392,10 @@ internal sealed unsafe class FastTwoLayerNet
             Activate<TV, L>(_a1.P + i * Hp, _part.P + i * Hp, z + i * Hp, y);
             Softmax<TV, L>(y);
             if (labels is null) continue;
-            int label = labels[rows[i]];                   // dy = (y − t) / batch   (padding lanes stay 0)
-            for (int o = 0; o < O; o++) y[o] = (y[o] - (o == label ? 1f : 0f)) / batchSize;
+            int label = labels[rows[i]];                   // dy = (y − t) / batch: y / batch, and (y − 1) / batch at the answer
+            float answer = y[label];
+            for (int o0 = 0; o0 < Op; o0 += L.Count) L.Store(L.Divide(L.Load(y + o0), batchV), y + o0);   // padding lanes stay 0
+            y[label] = (answer - 1f) / batchSize;
         }
     }
 
