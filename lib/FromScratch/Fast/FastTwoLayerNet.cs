@@ -15,10 +15,12 @@ namespace FromScratch.Fast;
 /// <item>Weights are row-major with the hidden layer padded to the SIMD width (<see cref="PaddedHidden"/>): a row of W1 is
 /// 2 vectors of 16 floats with AVX-512, so a1 = b1 + Σ xⱼ·W1[j, :] is a few fused multiply-adds per nonzero pixel.</item>
 /// <item>Inputs are <see cref="SparseRows"/>: only the ~19% nonzero pixels are touched, forward and backward.</item>
-/// <item>Bias and sigmoid are fused into the first layer; W1 is updated directly by the backward pass
-/// (W1[j, :] −= η·xⱼ·δ₁ for each nonzero xⱼ), so dW1 is never stored.</item>
-/// <item>No allocation per step; evaluations run over row blocks on all cores and take the argmax of the scores
-/// (softmax keeps the order, so it is skipped).</item>
+/// <item>W1 is updated directly by the backward pass (W1[j, :] −= η·xⱼ·δ₁ for each nonzero xⱼ), so dW1 is never stored.</item>
+/// <item>On two cores a step is split by pixels: each row's first layer is summed in two sides of
+/// <see cref="SparseRows.MiddleColumn"/>, each core sums and later updates only its side's rows of W1 (no cache line of W1
+/// moves between the cores), and each core finishes every row itself before its backward pass; one core does the same
+/// sums in the same order, so both give the same bits.</item>
+/// <item>No allocation per step; evaluations take the argmax of the scores (softmax keeps the order, so it is skipped).</item>
 /// </list>
 /// Padding lanes hold zeros in W1, b1, W2 and b2 and stay zero. An instance keeps per-batch buffers: use it from one
 /// thread at a time (<see cref="Accuracy"/> itself runs on several).
