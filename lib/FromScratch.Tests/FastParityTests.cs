@@ -38,6 +38,7 @@ public class FastParityTests
     [InlineData(20, 1)] [InlineData(20, 3)] [InlineData(20, 100)]
     [InlineData(33, 1)] [InlineData(33, 3)] [InlineData(33, 100)]
     [InlineData(12, 100)] [InlineData(28, 3)] [InlineData(52, 100)]   // a last hidden vector of at most 4 units (NarrowTail) with 8 and 16 floats
+    [InlineData(130, 100)]                                            // a wide layer: eight vectors per pass, and the rest
     public void One_step_equals_gradient_then_sgd(int hidden, int batch)
     {
         const int inputs = 784, classes = 10;

@@ -209,7 +209,32 @@ internal sealed unsafe class FastTwoLayerNet
     {
         int W = L.Count, vectors = PaddedHidden / W;
         nint n = PaddedHidden;
-        for (int k = 0; k < vectors; k += 2)
+        int k = 0;
+        for (; vectors > 2 && k + 8 <= vectors; k += 8)
+        {   // a wide layer: eight vectors of hidden units per pass over the row's pixels, one chain each
+            int c0 = k * W;
+            float* w = _w1.P + c0;
+            TV s0 = L.Zero, s1 = L.Zero, s2 = L.Zero, s3 = L.Zero, s4 = L.Zero, s5 = L.Zero, s6 = L.Zero, s7 = L.Zero;
+            if (start is not null)
+            {
+                float* b = start + c0;
+                (s0, s1, s2, s3) = (L.Load(b), L.Load(b + W), L.Load(b + 2 * W), L.Load(b + 3 * W));
+                (s4, s5, s6, s7) = (L.Load(b + 4 * W), L.Load(b + 5 * W), L.Load(b + 6 * W), L.Load(b + 7 * W));
+            }
+            for (nint q = q0; q < q1; q++)
+            {
+                float* r = w + cols[q] * n;
+                TV v = L.Broadcast(vals[q]);
+                s0 = L.MultiplyAdd(L.Load(r), v, s0); s1 = L.MultiplyAdd(L.Load(r + W), v, s1);
+                s2 = L.MultiplyAdd(L.Load(r + 2 * W), v, s2); s3 = L.MultiplyAdd(L.Load(r + 3 * W), v, s3);
+                s4 = L.MultiplyAdd(L.Load(r + 4 * W), v, s4); s5 = L.MultiplyAdd(L.Load(r + 5 * W), v, s5);
+                s6 = L.MultiplyAdd(L.Load(r + 6 * W), v, s6); s7 = L.MultiplyAdd(L.Load(r + 7 * W), v, s7);
+            }
+            float* o = a1 + c0;
+            L.Store(s0, o); L.Store(s1, o + W); L.Store(s2, o + 2 * W); L.Store(s3, o + 3 * W);
+            L.Store(s4, o + 4 * W); L.Store(s5, o + 5 * W); L.Store(s6, o + 6 * W); L.Store(s7, o + 7 * W);
+        }
+        for (; k < vectors; k += 2)
         {
             int c0 = k * W;
             float* w0 = _w1.P + c0;
@@ -543,6 +568,16 @@ internal sealed unsafe class FastTwoLayerNet
                 int r = rows[i];
                 nint q0 = side == 1 ? middle[r] : start[r], q1 = side == 0 ? middle[r] : start[r + 1];
                 float* sd1 = _sd1[buffers].P + i * Hp;
+                if (vectors > 2)
+                {   // a wide layer: each nonzero pixel's whole row of W1 at once, in memory order (one pass over the row's pixels)
+                    for (nint q = q0; q < q1; q++)
+                    {
+                        float* row = _w1.P + cols[q] * n;
+                        TV v = L.Broadcast(vals[q]);
+                        for (int c0 = 0; c0 < Hp; c0 += W) L.Store(L.MultiplyAdd(v, L.Load(sd1 + c0), L.Load(row + c0)), row + c0);
+                    }
+                    continue;
+                }
                 for (int k = 0; k < vectors; k += 2)
                 {
                     float* w0 = _w1.P + k * W;
