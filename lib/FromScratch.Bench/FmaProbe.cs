@@ -10,16 +10,21 @@ internal static class FmaProbe
     /// <summary>
     /// What the probe measured: GFLOP/s on one core and on all of them (one thread per logical core). <see cref="Capped"/> is
     /// true when the all-core figure came out above (cores × one core) × 1.1 — impossible, so a disturbed run — and was
-    /// replaced by cores × one core.
+    /// replaced by cores × one core. <see cref="Unscaled"/> is true when the best all-core round stayed below
+    /// (cores × one core) × <see cref="ScalingNeeded"/>: the other cores were busy (or share their FMA units), so the floor
+    /// is not to be trusted and the floor target is not judged.
     /// </summary>
-    public sealed record Result(int Bits, int Threads, double GflopsOneCore, double GflopsAllCores, bool Capped = false)
+    public sealed record Result(int Bits, int Threads, double GflopsOneCore, double GflopsAllCores, bool Capped = false, bool Unscaled = false)
     {
         /// <summary>The shortest time <paramref name="flops"/> of dense float32 work can take here.</summary>
         public double FloorSeconds(double flops) => flops / (GflopsAllCores * 1e9);
     }
 
     private const int Chains = 12;   // more independent accumulators than FMA latency × FMA units on current x86 cores
-    private const int Rounds = 5;
+    private const int Rounds = 5, ExtraRounds = 10;
+
+    /// <summary>How close to cores × one core the best all-core round must come to be trusted.</summary>
+    public const double ScalingNeeded = 0.8;
 
     public static Result Measure()
     {
@@ -35,6 +40,8 @@ internal static class FmaProbe
             one.Add(Run(bits, 1, steps));
             all.Add(Run(bits, threads, steps));
         }
+        // a busy moment takes a core away: try again for a while before calling the all-core figure untrustworthy
+        for (int k = 0; k < ExtraRounds && Plausible(bits, threads, one, all).Unscaled; k++) all.Add(Run(bits, threads, steps));
         return Plausible(bits, threads, one, all);
     }
 
@@ -47,7 +54,8 @@ internal static class FmaProbe
         double one = oneCore.Max();
         double limit = threads * one;
         double all = allCores.Where(g => g <= limit * 1.1).DefaultIfEmpty(double.NaN).Max();
-        return double.IsNaN(all) ? new Result(bits, threads, one, limit, Capped: true) : new Result(bits, threads, one, all);
+        return double.IsNaN(all) ? new Result(bits, threads, one, limit, Capped: true)
+            : new Result(bits, threads, one, all, Unscaled: threads > 1 && all < limit * ScalingNeeded);
     }
 
     /// <summary>GFLOP/s of <paramref name="threads"/> threads each running <paramref name="steps"/> rounds of <see cref="Chains"/> FMAs.</summary>

@@ -41,6 +41,18 @@ public class FmaProbeTests
     }
 
     [Fact]
+    public void AllCoreRoundsThatDidNotScaleAreFlaggedNotTrusted()
+    {
+        // 117 on all cores against 117 on one: the second core was busy (seen in a run), so the floor would be twice too long
+        var r = FmaProbe.Plausible(512, 2, oneCore: [117, 110], allCores: [117, 100]);
+        Assert.True(r.Unscaled);
+        Assert.Equal(117, r.GflopsAllCores);
+        var ok = FmaProbe.Plausible(512, 2, oneCore: [117], allCores: [212]);
+        Assert.False(ok.Unscaled);
+        Assert.False(FmaProbe.Plausible(512, 1, oneCore: [117], allCores: [117]).Unscaled);   // one core: nothing to scale
+    }
+
+    [Fact]
     public void TheProbeMeasuresSomething()
     {
         var r = FmaProbe.Measure();
