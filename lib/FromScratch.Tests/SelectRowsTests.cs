@@ -13,6 +13,7 @@ public class SelectRowsTests
     [InlineData(1, 1)]
     [InlineData(70, 13)]
     [InlineData(130, 65)]
+    [InlineData(600, 784)]
     public void A_marked_matrix_gives_the_same_rows_as_a_plain_one(int rows, int cols)
     {
         var rng = new Random(rows * cols);
@@ -31,6 +32,32 @@ public class SelectRowsTests
             Assert.Throws<ArgumentOutOfRangeException>(() => m.SelectRows([-1]));
         }
         Assert.Equal((0, cols), (marked.SelectRows([]).RowCount, marked.SelectRows([]).ColumnCount));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(100)]
+    [InlineData(101)]
+    public void A_minibatch_of_any_size_gets_every_row_in_order_also_in_double(int batch)
+    {   // the copy goes eight rows at a time, then one by one: every count and both number types
+        var rng = new Random(batch);
+        var plain = Matrix<double>.Build.Dense(300, 29, (_, _) => rng.NextDouble());
+        var marked = plain.Clone();
+        marked.KeepRowMajorCopy();
+        var mask = Enumerable.Range(0, batch).Select(_ => rng.Next(300)).ToArray();
+        Assert.Equal(plain.SelectRows(mask), marked.SelectRows(mask));
+        Assert.Equal(Matrix<double>.Build.Dense(batch, 29, (i, c) => plain[mask[i], c]), marked.SelectRows(mask));
+    }
+
+    [Fact]
+    public void A_matrix_without_columns_gives_rows_without_columns()
+    {
+        var empty = Matrix<float>.Build.Dense(5, 0);
+        empty.KeepRowMajorCopy();
+        var batch = empty.SelectRows([4, 0, 4]);
+        Assert.Equal((3, 0), (batch.RowCount, batch.ColumnCount));
     }
 
     [Fact]

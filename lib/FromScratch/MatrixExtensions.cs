@@ -24,15 +24,46 @@ public static class MatrixExtensions
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
         if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
             return Matrix<T>.Build.Dense(count, columns, (i, c) => m[indices[i], c]);
-        var rows = copy.Value;                                         // m row by row: (r, c) at r*columns + c
-        int[] start = [.. indices.Select(r => r * columns)];          // where each chosen row begins
-        var batch = new T[count * columns];                            // column by column, as MathNet keeps it
-        for (int c = 0; c < columns; c++)
-        {
-            var column = batch.AsSpan(c * count, count);               // column c of the batch: one number of each chosen row
-            for (int i = 0; i < column.Length; i++) column[i] = rows[start[i] + c];
-        }
+        var batch = GC.AllocateUninitializedArray<T>(count * columns);   // every element is written by the gather
+        if (batch.Length > 0) Gather(copy.Value, columns, indices, batch);
         return Matrix<T>.Build.Dense(count, columns, batch);
+    }
+
+    /// <summary>
+    /// The copy of <see cref="SelectRows"/>: row <c>indices[i]</c> of <paramref name="rows"/> (row by row, <paramref name="columns"/>
+    /// wide) becomes row i of <paramref name="batch"/> (column by column, as MathNet keeps it). Eight rows at a time: each pass
+    /// reads eight rows front to back and writes eight neighbouring numbers into every column of the batch, so both the reads
+    /// and the writes stay in cache lines already fetched. The indices have been checked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    private static void Gather<T>(T[] rows, int columns, IReadOnlyList<int> indices, T[] batch)
+    {
+        int count = indices.Count, i = 0;
+        for (; i + 8 <= count; i += 8)
+        {
+            ref T r0 = ref rows[indices[i] * columns], r1 = ref rows[indices[i + 1] * columns];
+            ref T r2 = ref rows[indices[i + 2] * columns], r3 = ref rows[indices[i + 3] * columns];
+            ref T r4 = ref rows[indices[i + 4] * columns], r5 = ref rows[indices[i + 5] * columns];
+            ref T r6 = ref rows[indices[i + 6] * columns], r7 = ref rows[indices[i + 7] * columns];
+            ref T to = ref batch[i];                                    // (i, c) of the batch at c*count + i
+            for (int c = 0; c < columns; c++)
+            {
+                ref T column = ref Unsafe.Add(ref to, c * count);
+                column = Unsafe.Add(ref r0, c);
+                Unsafe.Add(ref column, 1) = Unsafe.Add(ref r1, c);
+                Unsafe.Add(ref column, 2) = Unsafe.Add(ref r2, c);
+                Unsafe.Add(ref column, 3) = Unsafe.Add(ref r3, c);
+                Unsafe.Add(ref column, 4) = Unsafe.Add(ref r4, c);
+                Unsafe.Add(ref column, 5) = Unsafe.Add(ref r5, c);
+                Unsafe.Add(ref column, 6) = Unsafe.Add(ref r6, c);
+                Unsafe.Add(ref column, 7) = Unsafe.Add(ref r7, c);
+            }
+        }
+        for (; i < count; i++)                                          // the last count % 8 rows, one at a time
+        {
+            var row = rows.AsSpan(indices[i] * columns, columns);
+            for (int c = 0; c < row.Length; c++) batch[c * count + i] = row[c];
+        }
     }
 
     /// <summary>
