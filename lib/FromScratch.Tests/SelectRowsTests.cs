@@ -60,6 +60,20 @@ public class SelectRowsTests
         Assert.Equal((3, 0), (batch.RowCount, batch.ColumnCount));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Images_loaded_from_bytes_give_minibatches_equal_to_their_matrix(bool normalize)
+    {   // the loader keeps the file's bytes as the row-major copy: every number of a batch is the matrix's own, in float
+        var rng = new Random(11);
+        var pixels = Enumerable.Range(0, 50 * 12).Select(_ => (byte)rng.Next(256)).ToArray();
+        var labels = Enumerable.Range(0, 50).Select(_ => (byte)rng.Next(10)).ToArray();
+        var (x, _) = Mnist.Split<float>(new IdxImages(50, 3, 4, pixels), labels, normalize, flatten: true, oneHotLabel: true);
+        var mask = Enumerable.Range(0, 21).Select(_ => rng.Next(50)).ToArray();
+        Assert.Equal(Matrix<float>.Build.Dense(21, 12, (i, c) => x[mask[i], c]), x.SelectRows(mask));
+        Assert.Equal(normalize ? pixels[mask[20] * 12 + 11] / 255f : pixels[mask[20] * 12 + 11], x.SelectRows(mask)[20, 11]);
+    }
+
     [Fact]
     public void A_split_marks_its_images_and_answers_so_minibatches_are_copied_row_by_row()
     {
