@@ -69,16 +69,18 @@ public static class Mnist
         string? dataDirectory, TextWriter? log)
         where T : struct, IFloatingPointIeee754<T>, IFormattable
     {
-        // 1. files: data/<folder>/ holds the four IDX files, each checked against its SHA-256
-        var files = DatasetStore.Ensure(spec, sources, dataDirectory, log);
-        var (trainImages, trainLabels) = Idx.ReadPair(files[0], files[1], spec.ClassNames.Count);
-        var (testImages, testLabels) = Idx.ReadPair(files[2], files[3], spec.ClassNames.Count);
+        // 1. files: data/<folder>/ holds the four IDX files, each checked against its SHA-256 (on a second core while they are read)
+        return DatasetStore.Ensure(spec, sources, dataDirectory, log, files =>
+        {
+            var (trainImages, trainLabels) = Idx.ReadPair(files[0], files[1], spec.ClassNames.Count);
+            var (testImages, testLabels) = Idx.ReadPair(files[2], files[3], spec.ClassNames.Count);
 
-        // 2–4. normalize, one-hot, flatten: the same for both splits
-        return new Dataset<T>(
-            Split<T>(trainImages, trainLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count),
-            Split<T>(testImages, testLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count))
-        { ClassNames = spec.ClassNames };
+            // 2–4. normalize, one-hot, flatten: the same for both splits
+            return new Dataset<T>(
+                Split<T>(trainImages, trainLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count),
+                Split<T>(testImages, testLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count))
+            { ClassNames = spec.ClassNames };
+        });
     }
 
     /// <summary>Builds one split (x, t) from the raw content of an image file and its label file.</summary>
