@@ -14,7 +14,7 @@ public static class MatrixExtensions
 {
     /// <summary>
     /// The rows at <paramref name="indices"/>, in that order, as a new matrix: numpy's <c>x[batch_mask]</c>.
-    /// For a matrix marked with <see cref="KeepRowMajorCopy"/> (a dataset's x and t) each row is copied as one contiguous run.
+    /// For a matrix marked with <see cref="KeepRowMajorCopy{T}(Matrix{T})"/> (a dataset's x and t) each row is copied as one contiguous run.
     /// </summary>
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
