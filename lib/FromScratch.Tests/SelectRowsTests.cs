@@ -13,6 +13,7 @@ public class SelectRowsTests
     [InlineData(1, 1)]
     [InlineData(70, 13)]
     [InlineData(130, 65)]
+    [InlineData(600, 784)]
     public void A_marked_matrix_gives_the_same_rows_as_a_plain_one(int rows, int cols)
     {
         var rng = new Random(rows * cols);
@@ -31,6 +32,46 @@ public class SelectRowsTests
             Assert.Throws<ArgumentOutOfRangeException>(() => m.SelectRows([-1]));
         }
         Assert.Equal((0, cols), (marked.SelectRows([]).RowCount, marked.SelectRows([]).ColumnCount));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(100)]
+    [InlineData(101)]
+    public void A_minibatch_of_any_size_gets_every_row_in_order_also_in_double(int batch)
+    {   // the copy goes eight rows at a time, then one by one: every count and both number types
+        var rng = new Random(batch);
+        var plain = Matrix<double>.Build.Dense(300, 29, (_, _) => rng.NextDouble());
+        var marked = plain.Clone();
+        marked.KeepRowMajorCopy();
+        var mask = Enumerable.Range(0, batch).Select(_ => rng.Next(300)).ToArray();
+        Assert.Equal(plain.SelectRows(mask), marked.SelectRows(mask));
+        Assert.Equal(Matrix<double>.Build.Dense(batch, 29, (i, c) => plain[mask[i], c]), marked.SelectRows(mask));
+    }
+
+    [Fact]
+    public void A_matrix_without_columns_gives_rows_without_columns()
+    {
+        var empty = Matrix<float>.Build.Dense(5, 0);
+        empty.KeepRowMajorCopy();
+        var batch = empty.SelectRows([4, 0, 4]);
+        Assert.Equal((3, 0), (batch.RowCount, batch.ColumnCount));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Images_loaded_from_bytes_give_minibatches_equal_to_their_matrix(bool normalize)
+    {   // the loader keeps the file's bytes as the row-major copy: every number of a batch is the matrix's own, in float
+        var rng = new Random(11);
+        var pixels = Enumerable.Range(0, 50 * 12).Select(_ => (byte)rng.Next(256)).ToArray();
+        var labels = Enumerable.Range(0, 50).Select(_ => (byte)rng.Next(10)).ToArray();
+        var (x, _) = Mnist.Split<float>(new IdxImages(50, 3, 4, pixels), labels, normalize, flatten: true, oneHotLabel: true);
+        var mask = Enumerable.Range(0, 21).Select(_ => rng.Next(50)).ToArray();
+        Assert.Equal(Matrix<float>.Build.Dense(21, 12, (i, c) => x[mask[i], c]), x.SelectRows(mask));
+        Assert.Equal(normalize ? pixels[mask[20] * 12 + 11] / 255f : pixels[mask[20] * 12 + 11], x.SelectRows(mask)[20, 11]);
     }
 
     [Fact]

@@ -12,8 +12,8 @@ namespace FromScratch.Data;
 /// <para><b>The one data-layout decision of the readable path.</b> Training reads <c>x[batch_mask]</c>
 /// (<c>xTrain.SelectRows(batchMask)</c>) ten thousand times. MathNet stores a matrix column by column, so one image is 784
 /// numbers spread over the whole (60000, 784) array. A split therefore marks its <see cref="X"/> and <see cref="T"/>
-/// (<see cref="MatrixExtensions.KeepRowMajorCopy"/>): the first <c>SelectRows</c> keeps a row-major copy, and every minibatch
-/// after that is copied image by image, each in one piece. Same numbers, same batches. Treat a split's matrices as read-only:
+/// (<see cref="MatrixExtensions.KeepRowMajorCopy{T}(Matrix{T})"/>): the first <c>SelectRows</c> keeps a row-major copy (MNIST's loader hands over
+/// the file's pixel bytes instead, one byte per number), and every minibatch after that is copied image by image, each in one piece. Same numbers, same batches. Treat a split's matrices as read-only:
 /// to change the data, change a <c>Clone()</c> and build a new split from it.</para>
 /// </remarks>
 public sealed record DataSplit<TValue>(Matrix<TValue> X, Matrix<TValue> T) where TValue : struct, IEquatable<TValue>, IFormattable

@@ -69,16 +69,18 @@ public static class Mnist
         string? dataDirectory, TextWriter? log)
         where T : struct, IFloatingPointIeee754<T>, IFormattable
     {
-        // 1. files: data/<folder>/ holds the four IDX files, each checked against its SHA-256
-        var files = DatasetStore.Ensure(spec, sources, dataDirectory, log);
-        var (trainImages, trainLabels) = Idx.ReadPair(files[0], files[1], spec.ClassNames.Count);
-        var (testImages, testLabels) = Idx.ReadPair(files[2], files[3], spec.ClassNames.Count);
+        // 1. files: data/<folder>/ holds the four IDX files, each checked against its SHA-256 (on a second core while they are read)
+        return DatasetStore.Ensure(spec, sources, dataDirectory, log, files =>
+        {
+            var (trainImages, trainLabels) = Idx.ReadPair(files[0], files[1], spec.ClassNames.Count);
+            var (testImages, testLabels) = Idx.ReadPair(files[2], files[3], spec.ClassNames.Count);
 
-        // 2–4. normalize, one-hot, flatten: the same for both splits
-        return new Dataset<T>(
-            Split<T>(trainImages, trainLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count),
-            Split<T>(testImages, testLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count))
-        { ClassNames = spec.ClassNames };
+            // 2–4. normalize, one-hot, flatten: the same for both splits
+            return new Dataset<T>(
+                Split<T>(trainImages, trainLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count),
+                Split<T>(testImages, testLabels, normalize, flatten, oneHotLabel, spec.ClassNames.Count))
+            { ClassNames = spec.ClassNames };
+        });
     }
 
     /// <summary>Builds one split (x, t) from the raw content of an image file and its label file.</summary>
@@ -107,24 +109,21 @@ public static class Mnist
         var value = new T[256];                                 // the value of each byte 0..255
         for (int v = 0; v < 256; v++) value[v] = normalize ? T.CreateChecked(v) / T.CreateChecked(255) : T.CreateChecked(v);
 
-        // The file holds the images one after another, so the values come out row by row.
+        // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i], while the file holds the images
+        // one after another (pixel j of image i at pixels[i * p + j]). Going through the images 32 at a time keeps both the
+        // bytes read and the numbers written (32 in a row of each column) in cache; the blocks are shared out over the cores.
         var pixels = images.Pixels;
-        var rows = GC.AllocateUninitializedArray<T>(checked(n * p));   // pixel j of image i at rows[i * p + j]
-        for (int k = 0; k < rows.Length; k++) rows[k] = value[pixels[k]];
-
-        // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i]. Going through the images
-        // 32 at a time keeps both the rows read and the numbers written (column by column) in cache.
-        var data = GC.AllocateUninitializedArray<T>(rows.Length);      // every element is written below
+        var data = GC.AllocateUninitializedArray<T>(checked(n * p));   // every element is written below
         const int Block = 32;
-        for (int i0 = 0; i0 < n; i0 += Block)
+        Parallel.For(0, (n + Block - 1) / Block, block =>
         {
-            int i1 = Math.Min(n, i0 + Block);
+            int i0 = block * Block, i1 = Math.Min(n, i0 + Block);
             for (int j = 0; j < p; j++)
                 for (int i = i0; i < i1; i++)
-                    data[j * n + i] = rows[i * p + j];
-        }
+                    data[j * n + i] = value[pixels[i * p + j]];
+        });
         var x = Matrix<T>.Build.Dense(n, p, data);
-        x.KeepRowMajorCopy(rows);   // x[batch_mask] copies whole rows from here (see DataSplit): made now, while it is free
+        x.KeepRowMajorCopy(pixels, value);   // x[batch_mask] reads whole rows of the file's bytes (see DataSplit): one byte per number
         return x;
     }
 

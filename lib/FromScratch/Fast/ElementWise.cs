@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FromScratch.Fast;
@@ -16,6 +17,7 @@ internal static class ElementWise
     public static bool Divide<T>(T[] x, T[] y, T[] result) where T : unmanaged, INumberBase<T> => Binary<T, DivideOp<T>>(x, y, result);
 
     /// <summary>result = alpha·x (alpha = 0 gives zeros, as MathNet does, even where x holds NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     public static bool Scale<T>(T alpha, T[] x, T[] result) where T : unmanaged, INumberBase<T>
     {
         if (x.Length != result.Length) return false;
@@ -29,6 +31,7 @@ internal static class ElementWise
     }
 
     /// <summary>result = y + alpha·x, as two roundings (a multiply, then an add; never fused), as MathNet does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     public static bool AddScaled<T>(T[] y, T alpha, T[] x, T[] result) where T : unmanaged, INumberBase<T>
     {
         if (x.Length != y.Length || y.Length != result.Length) return false;
@@ -43,6 +46,7 @@ internal static class ElementWise
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static bool Binary<T, Op>(T[] x, T[] y, T[] result) where T : unmanaged, INumberBase<T> where Op : struct, IOp<T>
     {
         if (x.Length != y.Length || y.Length != result.Length) return false;

@@ -26,6 +26,37 @@ internal static class DatasetStore
         finally { foreach (var s in sources) (s as IDisposable)?.Dispose(); }
     }
 
+    /// <summary>
+    /// <see cref="Ensure(IdxDatasetSpec, IReadOnlyList{DataSource}, string?, TextWriter?)"/>, then <paramref name="read"/> of the
+    /// verified files. Checking a file reads all of it, so when every file is already in place the checks run on a second core
+    /// while <paramref name="read"/> runs here. Its result is kept only when every check passed and no file changed meanwhile
+    /// (length and time of last write); otherwise the files are read again once they have been fetched and checked. Nothing
+    /// read from a file is returned before that file has passed its check.
+    /// </summary>
+    public static TResult Ensure<TResult>(IdxDatasetSpec spec, IReadOnlyList<DataSource> sources, string? dataDirectory, TextWriter? log,
+        Func<IReadOnlyList<string>, TResult> read)
+    {
+        string directory = Path.Combine(DataDirectory.Resolve(dataDirectory), spec.Folder);
+        List<string> paths = [.. spec.Files.Select(f => Path.Combine(directory, f.Name))];
+        if (!paths.All(File.Exists)) return read(Ensure(spec, sources, dataDirectory, log));
+        var before = paths.Select(Stamp).ToList();
+        var check = Task.Run(() => Ensure(spec, sources, dataDirectory, log));
+        TResult early = default!;
+        Exception? failure = null;
+        try { early = read(paths); }
+        catch (Exception e) { failure = e; }
+        var files = check.GetAwaiter().GetResult();                 // a file that cannot be had throws here, as without the overlap
+        if (failure is null && files.Select(Stamp).SequenceEqual(before)) return early;
+        if (failure is not null and not DatasetException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return read(files);                                         // a file was damaged and fetched again: read the good copy
+    }
+
+    private static (long Length, DateTime Written) Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return (info.Exists ? info.Length : -1, info.LastWriteTimeUtc);
+    }
+
     /// <summary>Ensures that every file of <paramref name="files"/> is in <paramref name="directory"/> and verified.</summary>
     /// <returns>The full path of each file, in the order given.</returns>
     /// <exception cref="DatasetException">A file could be had from no source (the message lists every source and why it
