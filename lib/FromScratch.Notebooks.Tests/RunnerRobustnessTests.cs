@@ -225,7 +225,7 @@ public sealed class RunnerRobustnessTests(ITestOutputHelper output)
             var sleeper = await started.Task.WaitAsync(TimeSpan.FromMinutes(3));
             var stopwatch = Stopwatch.StartNew();
             Process.Start("kill", [$"-{signal}", runner.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            Assert.True(runner.WaitForExit(30_000), "the runner did not stop within 30 s of the signal");
+            Assert.True(runner.WaitForExit(30_000), $"the runner did not stop within 30 s of the signal; its output:\n{log}");
             runner.WaitForExit();
             output.WriteLine($"stopped in {stopwatch.Elapsed.TotalSeconds:0.0} s\n{log}");
             Assert.Equal(exitCode, runner.ExitCode);
