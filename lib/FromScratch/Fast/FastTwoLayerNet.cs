@@ -391,15 +391,19 @@ internal sealed unsafe class FastTwoLayerNet
     private void FirstLayerBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         EnsureBatch(batch);
-        if (!UsePair(batch))
-        {
-            FirstLayerRows<TV, L>(x, rows, batch, 0);
-            FirstLayerRows<TV, L>(x, rows, batch, 1);
-            return;
-        }
         (_x, _rows, _batch) = (x, (nint)rows, batch);
-        Pair.Run(_firstLayer ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
+        BothHalves(batch, _firstLayer ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
         _x = null;
+    }
+
+    /// <summary>
+    /// <c>halves(0)</c> and <c>halves(1)</c>: on two cores when <see cref="UsePair"/> says so, else one after the other here.
+    /// The halves read their arguments from fields set by the caller, so the delegate is created once, not per step.
+    /// </summary>
+    private void BothHalves(int batch, Action<int> halves)
+    {
+        if (UsePair(batch)) Pair.Run(halves);
+        else { halves(0); halves(1); }
     }
 
     /// <summary>
@@ -433,14 +437,8 @@ internal sealed unsafe class FastTwoLayerNet
     private void LossCore<TV, L>(SparseSplit data, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         FirstLayerBatch<TV, L>(data.X, rows, batch);
-        if (!UsePair(batch))
-        {
-            LogSum<TV, L>(data, rows, batch, 0);
-            LogSum<TV, L>(data, rows, batch, 1);
-            return;
-        }
         (_split, _rows, _batch) = (data, (nint)rows, batch);
-        Pair.Run(_logSum ??= half => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
+        BothHalves(batch, _logSum ??= half => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
         _split = null;
     }
 
