@@ -88,11 +88,7 @@ internal static class LibBuild
         foreach (var arg in new[] { "build", project, "-c", "Release", "-o", output, "--nologo", "-v", "q", "-clp:NoSummary",
                                     "--disable-build-servers", "-nodeReuse:false" })
             psi.ArgumentList.Add(arg);
-        // A kernel started by `dotnet run` (the runner) has MSBuild variables of its own; they must not reach this build.
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH").ToList())
-            psi.Environment.Remove(key);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
+        CleanEnvironment(psi.Environment);
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -106,6 +102,24 @@ internal static class LibBuild
             var lines = (stdout.Result + stderr.Result).Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).Distinct().Take(40);
             throw new InvalidOperationException($"dotnet build {project} failed (exit {process.ExitCode}):\n" + string.Join("\n", lines));
         }
+    }
+
+    /// <summary>Environment variables that MSBuild would read as properties saying where a build goes (names ignore case).</summary>
+    private static readonly string[] s_outputVariables = ["OutDir", "OutputPath", "BaseOutputPath", "IntermediateOutputPath",
+        "BaseIntermediateOutputPath", "MSBuildProjectExtensionsPath", "Platform", "RuntimeIdentifier"];
+
+    /// <summary>
+    /// The environment of a lib build, cleaned in place: no MSBuild variables of the process that started the kernel (the runner is
+    /// started by <c>dotnet run</c>), and no variable MSBuild would take as an output property. MSBuild reads every environment
+    /// variable as a property, so a shell's <c>OUTDIR=…</c> would send the build's files there instead of to <c>-o</c>.
+    /// </summary>
+    internal static void CleanEnvironment(IDictionary<string, string?> environment)
+    {
+        foreach (var key in environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) ||
+                                                        s_outputVariables.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
+            environment.Remove(key);
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
     }
 
     private static bool IsUnder(string file, string dir) => file.StartsWith(dir + Path.DirectorySeparatorChar, StringComparison.Ordinal);

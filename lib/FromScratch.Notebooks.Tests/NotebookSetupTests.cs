@@ -73,6 +73,19 @@ public sealed class NotebookSetupTests : IDisposable
     }
 
     [Fact]
+    public void The_build_does_not_take_its_output_folder_from_the_environment()
+    {   // found when a shell had OUTDIR set: MSBuild read it as $(OutDir), and the build "succeeded" into that folder instead of -o
+        var environment = new Dictionary<string, string?>
+        {
+            ["OUTDIR"] = "/tmp/elsewhere", ["OutputPath"] = "x", ["baseoutputpath"] = "y", ["IntermediateOutputPath"] = "z",
+            ["MSBuildExtensionsPath"] = "m", ["MSBUILD_EXE_PATH"] = "n", ["Platform"] = "ARM",
+            ["PATH"] = "/usr/bin", ["HOME"] = "/root", ["OUTPUT_STYLE"] = "kept",
+        };
+        LibBuild.CleanEnvironment(environment);
+        Assert.Equal(["DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "HOME", "OUTPUT_STYLE", "PATH"], environment.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_failing_build_names_the_project_and_the_compiler_error_and_leaves_no_build_folder()
     {
         WriteTinyProject("namespace Tiny; public static class Answer { public static int Value => undefinedName; }");

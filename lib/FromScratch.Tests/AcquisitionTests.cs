@@ -8,23 +8,26 @@ namespace FromScratch.Tests;
 /// <summary>A tiny HTTP server on 127.0.0.1 whose answer per path is scripted by the test.</summary>
 public sealed class LoopbackServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Dictionary<string, Action<HttpListenerResponse>> _routes = new();
     private readonly Thread _loop;
     private readonly ManualResetEventSlim _stopped = new();
     public string BaseUrl { get; }
     public List<string> Requests { get; } = [];
 
-    public LoopbackServer()
+    public LoopbackServer() : this(() => Random.Shared.Next(20000, 60000)) { }
+
+    /// <summary>A server on the first free port <paramref name="nextPort"/> gives (tried up to 20 times).</summary>
+    public LoopbackServer(Func<int> nextPort)
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = Random.Shared.Next(20000, 60000);
-            BaseUrl = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add(BaseUrl);
-            try { _listener.Start(); break; }
-            catch (HttpListenerException) when (attempt < 20) { }
+            BaseUrl = $"http://127.0.0.1:{nextPort()}/";
+            // A listener whose Start failed is closed: each attempt needs a new one (reusing it threw ObjectDisposedException).
+            var listener = new HttpListener();
+            listener.Prefixes.Add(BaseUrl);
+            try { listener.Start(); _listener = listener; break; }
+            catch (HttpListenerException) when (attempt < 20) { listener.Close(); }
         }
         _loop = new Thread(Loop) { IsBackground = true };
         _loop.Start();
@@ -106,6 +109,19 @@ public abstract class DownloadTestsBase : IDisposable
 
 public class AcquisitionTests : DownloadTestsBase
 {
+    [Fact]
+    public void The_test_server_moves_on_when_its_port_is_taken()
+    {   // found in a full run: a port already in use closed the listener, and the next attempt threw ObjectDisposedException
+        using var first = new LoopbackServer();
+        int busy = new Uri(first.BaseUrl).Port, calls = 0;
+        using var second = new LoopbackServer(() => calls++ == 0 ? busy : busy == 59999 ? 20000 : busy + 1);
+        Assert.True(calls >= 2, $"{calls} port(s) tried");
+        Assert.NotEqual(first.BaseUrl, second.BaseUrl);
+        second.Serve("/x", [1, 2, 3]);
+        using var http = new HttpClient();
+        Assert.Equal(new byte[] { 1, 2, 3 }, http.GetByteArrayAsync(second.BaseUrl + "x").Result);
+    }
+
 
     private static byte[] Gzip(byte[] data) => TestContent.Gzip(data);
 

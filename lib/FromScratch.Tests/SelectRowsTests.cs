@@ -4,7 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace FromScratch.Tests;
 
 /// <summary>
-/// <c>x[batch_mask]</c>: <see cref="MatrixExtensions.SelectRows"/> gives the same rows whether or not the matrix keeps a row-major
+/// <c>x[batch_mask]</c>: <see cref="MatrixExtensions.SelectRows{T}(Matrix{T}, IReadOnlyList{int})"/> gives the same rows whether or not the matrix keeps a row-major
 /// copy (a dataset's x and t do), for every shape and for repeated and out-of-order indices.
 /// </summary>
 public class SelectRowsTests
@@ -91,5 +91,50 @@ public class SelectRowsTests
         }
         var replaced = split with { X = x.Clone() };                      // a new matrix given to a split is marked too
         Assert.Equal(xBatch, replaced.X.SelectRows(batchMask));
+    }
+
+    [Theory]
+    [InlineData(0, 13)]
+    [InlineData(7, 13)]
+    [InlineData(100, 784)]
+    [InlineData(101, 1)]
+    public void Selecting_into_a_matrix_made_once_gives_the_same_rows_as_a_new_matrix_every_time(int batch, int cols)
+    {   // marked (the gather) and plain (the indexer), float; the same target refilled with other rows each time
+        var rng = new Random(batch + cols);
+        var plain = Matrix<float>.Build.Dense(300, cols, (_, _) => (float)rng.NextDouble());
+        var marked = plain.Clone();
+        marked.KeepRowMajorCopy();
+        foreach (var m in new[] { plain, marked })
+        {
+            var into = Matrix<float>.Build.Dense(batch, cols, float.NaN);
+            for (int draw = 0; draw < 3; draw++)
+            {
+                var mask = Enumerable.Range(0, batch).Select(_ => rng.Next(300)).ToArray();
+                Assert.Same(into, m.SelectRows(mask, into));
+                Assert.Equal(m.SelectRows(mask), into);
+                Assert.Equal(Matrix<float>.Build.Dense(batch, cols, (i, c) => plain[mask[i], c]), into);
+            }
+        }
+    }
+
+    [Fact]
+    public void Selecting_into_a_matrix_of_another_shape_or_kind_or_into_the_source_is_an_error_that_names_it()
+    {
+        var m = Matrix<double>.Build.Dense(6, 4, (r, c) => r * 10 + c);
+        m.KeepRowMajorCopy();
+        int[] mask = [5, 0, 5];
+        var wrong = Assert.Throws<ArgumentException>(() => m.SelectRows(mask, Matrix<double>.Build.Dense(3, 5)));
+        Assert.StartsWith("SelectRows of 3 rows from a matrix of shape (6, 4) fills a matrix of shape (3, 4); got (3, 5).", wrong.Message);
+        Assert.Throws<ArgumentException>(() => m.SelectRows(mask, Matrix<double>.Build.Dense(4, 4)));
+        var sparse = Assert.Throws<ArgumentException>(() => m.SelectRows(mask, Matrix<double>.Build.Sparse(3, 4)));
+        Assert.Contains("dense matrix", sparse.Message);
+        var square = Matrix<double>.Build.Dense(3, 3);
+        var self = Assert.Throws<ArgumentException>(() => square.SelectRows([0, 1, 2], square));
+        Assert.Contains("cannot fill the matrix it reads from", self.Message);
+        var into = Matrix<double>.Build.Dense(3, 4, -1);
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => m.SelectRows([0, 6, 1], into));
+        Assert.StartsWith("Row index 6 is outside a matrix of shape (6, 4).", outside.Message);
+        Assert.Equal(Matrix<double>.Build.Dense(3, 4, -1), into);          // nothing was written before the error
+        Assert.Throws<ArgumentNullException>(() => m.SelectRows(mask, null!));
     }
 }

@@ -18,23 +18,63 @@ public static class MatrixExtensions
     /// </summary>
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
-        int count = indices.Count, columns = m.ColumnCount;
-        for (int i = 0; i < count; i++)
-            if ((uint)indices[i] >= (uint)m.RowCount)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
+        RequireRows(m, indices);
         if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
-            return Matrix<T>.Build.Dense(count, columns, (i, c) => m[indices[i], c]);
-        var batch = GC.AllocateUninitializedArray<T>(count * columns);   // every element is written by the gather
-        if (batch.Length > 0)
-        {
-            if (copy.Codes is { } codes) Gather(codes, copy.Values, columns, indices, batch);
-            else Gather(copy.Numbers!.Value, copy.Values, columns, indices, batch);
-        }
-        return Matrix<T>.Build.Dense(count, columns, batch);
+            return Matrix<T>.Build.Dense(indices.Count, m.ColumnCount, (i, c) => m[indices[i], c]);
+        var batch = GC.AllocateUninitializedArray<T>(indices.Count * m.ColumnCount);   // every element is written by the gather
+        Gather(copy, m.ColumnCount, indices, batch);
+        return Matrix<T>.Build.Dense(indices.Count, m.ColumnCount, batch);
     }
 
     /// <summary>
-    /// The copy of <see cref="SelectRows"/>: row <c>indices[i]</c> of <paramref name="rows"/> (row by row, <paramref name="columns"/>
+    /// <see cref="SelectRows{T}(Matrix{T}, IReadOnlyList{int})"/> into a matrix made once: the rows at <paramref name="indices"/>
+    /// overwrite <paramref name="into"/>, which is returned. A training loop that draws ten thousand minibatches of the same size
+    /// fills the same two matrices each step instead of allocating new ones: a (100, 784) float batch is 313 KB of fresh memory
+    /// each time, and writing fresh memory costs more than the copy itself.
+    /// </summary>
+    /// <param name="m">The matrix to take rows from (a dataset's x or t).</param>
+    /// <param name="indices">Row indices into <paramref name="m"/>, in the order wanted; repeats are allowed.</param>
+    /// <param name="into">A dense matrix of shape (<c>indices.Count</c>, <c>m.ColumnCount</c>), not <paramref name="m"/> itself.</param>
+    /// <exception cref="ArgumentException"><paramref name="into"/> has another shape, is not dense, or is <paramref name="m"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside <paramref name="m"/>.</exception>
+    public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices, Matrix<T> into) where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        if (into.RowCount != indices.Count || into.ColumnCount != m.ColumnCount)
+            throw new ArgumentException($"SelectRows of {indices.Count} rows from a matrix of shape {m.Shape()} fills a matrix of shape " +
+                                        $"({indices.Count}, {m.ColumnCount}); got {into.Shape()}.", nameof(into));
+        if (ReferenceEquals(into, m) || into.Storage is not DenseColumnMajorMatrixStorage<T> dense)
+            throw new ArgumentException(ReferenceEquals(into, m)
+                ? "SelectRows cannot fill the matrix it reads from; pass a matrix of its own (Matrix<T>.Build.Dense(rows, columns))."
+                : $"SelectRows fills a dense matrix (Matrix<T>.Build.Dense); got a {into.Storage.GetType().Name}.", nameof(into));
+        RequireRows(m, indices);
+        if (RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
+            Gather(copy, m.ColumnCount, indices, dense.Data);
+        else
+            for (int c = 0; c < m.ColumnCount; c++)
+                for (int i = 0; i < indices.Count; i++) dense.Data[c * indices.Count + i] = m[indices[i], c];
+        return into;
+    }
+
+    private static void RequireRows<T>(Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        ArgumentNullException.ThrowIfNull(indices);
+        for (int i = 0; i < indices.Count; i++)
+            if ((uint)indices[i] >= (uint)m.RowCount)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
+    }
+
+    /// <summary>The rows at <paramref name="indices"/> from a marked matrix's row-major <paramref name="copy"/> into <paramref name="batch"/>.</summary>
+    private static void Gather<T>(RowMajorCopy<T> copy, int columns, IReadOnlyList<int> indices, T[] batch)
+    {
+        if (batch.Length == 0) return;
+        if (copy.Codes is { } codes) Gather(codes, copy.Values, columns, indices, batch);
+        else Gather(copy.Numbers!.Value, copy.Values, columns, indices, batch);
+    }
+
+    /// <summary>
+    /// The copy of <see cref="SelectRows{T}(Matrix{T}, IReadOnlyList{int})"/>: row <c>indices[i]</c> of <paramref name="rows"/> (row by row, <paramref name="columns"/>
     /// wide) becomes row i of <paramref name="batch"/> (column by column, as MathNet keeps it). Eight rows at a time: each pass
     /// reads eight rows front to back and writes eight neighbouring numbers into every column of the batch, so both the reads
     /// and the writes stay in cache lines already fetched. <typeparamref name="TCode"/> is <typeparamref name="T"/> itself (the
@@ -79,7 +119,7 @@ public static class MatrixExtensions
 
     /// <summary>
     /// Marks <paramref name="m"/> as a matrix whose rows are selected again and again (a dataset's images): the first
-    /// <see cref="SelectRows"/> keeps a row-major copy of it, and every later one copies each chosen row in one piece.
+    /// <see cref="SelectRows{T}(Matrix{T}, IReadOnlyList{int})"/> keeps a row-major copy of it, and every later one copies each chosen row in one piece.
     /// MathNet keeps a matrix column by column, so without it one row of a (60000, 784) matrix is 784 numbers 60,000 apart.
     /// The copy is taken once: a marked matrix must not be changed in place afterwards (change a <c>Clone()</c> instead).
     /// </summary>

@@ -105,11 +105,13 @@ public static class Trainer
         RequireData(data, net.InputSize, net.OutputSize, net.Params);
         T lr = T.CreateChecked(options.LearningRate);
 
+        var xBatch = Matrix<T>.Build.Dense(options.BatchSize, xTrain.ColumnCount);   // (batch, 784), filled in place every step
+        var tBatch = Matrix<T>.Build.Dense(options.BatchSize, tTrain.ColumnCount);   // (batch, 10)
         return Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
             step: batchMask =>
             {
-                var xBatch = xTrain.SelectRows(batchMask);   // x_train[batch_mask], (batch, 784)
-                var tBatch = tTrain.SelectRows(batchMask);   // t_train[batch_mask], (batch, 10)
+                xTrain.SelectRows(batchMask, into: xBatch);   // x_train[batch_mask]
+                tTrain.SelectRows(batchMask, into: tBatch);   // t_train[batch_mask]
                 var grads = net.Gradient(xBatch, tBatch);
                 Sgd.Update(net.Params, grads, lr);
                 return double.CreateChecked(net.Loss(xBatch, tBatch));
