@@ -137,4 +137,27 @@ public class SelectRowsTests
         Assert.Equal(Matrix<double>.Build.Dense(3, 4, -1), into);          // nothing was written before the error
         Assert.Throws<ArgumentNullException>(() => m.SelectRows(mask, null!));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_dataset_matrix_changed_in_place_gives_minibatches_of_its_new_numbers(bool fromBytes)
+    {   // the row-major copy was taken once and kept: after x.MapInplace the batches came from the old numbers
+        var rng = new Random(5);
+        var pixels = Enumerable.Range(0, 200 * 12).Select(_ => (byte)rng.Next(1, 256)).ToArray();
+        var x = fromBytes
+            ? Mnist.Split<float>(new IdxImages(200, 3, 4, pixels), new byte[200], normalize: true, flatten: true, oneHotLabel: true).X
+            : Matrix<float>.Build.Dense(200, 12, (r, c) => pixels[r * 12 + c] / 255f);
+        if (!fromBytes) x.KeepRowMajorCopy();
+        int[] mask = [3, 199, 3, 0, 57, 120, 8, 9, 10];
+        Assert.Equal(Matrix<float>.Build.Dense(9, 12, (i, c) => x[mask[i], c]), x.SelectRows(mask));
+        foreach (Func<float, float> change in new Func<float, float>[] { v => v * 2, v => v + 1, v => -v })
+        {
+            x.MapInplace(change);
+            var expected = Matrix<float>.Build.Dense(9, 12, (i, c) => x[mask[i], c]);
+            Assert.Equal(expected, x.SelectRows(mask));
+            var into = Matrix<float>.Build.Dense(9, 12);
+            Assert.Equal(expected, x.SelectRows(mask, into));
+        }
+    }
 }

@@ -19,7 +19,7 @@ public static class MatrixExtensions
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
         RequireRows(m, indices);
-        if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
+        if (CheckedCopy(m, indices) is not { } copy)
             return Matrix<T>.Build.Dense(indices.Count, m.ColumnCount, (i, c) => m[indices[i], c]);
         var batch = GC.AllocateUninitializedArray<T>(indices.Count * m.ColumnCount);   // every element is written by the gather
         Gather(copy, m.ColumnCount, indices, batch);
@@ -48,7 +48,7 @@ public static class MatrixExtensions
                 ? "SelectRows cannot fill the matrix it reads from; pass a matrix of its own (Matrix<T>.Build.Dense(rows, columns))."
                 : $"SelectRows fills a dense matrix (Matrix<T>.Build.Dense); got a {into.Storage.GetType().Name}.", nameof(into));
         RequireRows(m, indices);
-        if (RowMajorCopies<T>.Marked.TryGetValue(m, out var copy))
+        if (CheckedCopy(m, indices) is { } copy)
             Gather(copy, m.ColumnCount, indices, dense.Data);
         else
             for (int c = 0; c < m.ColumnCount; c++)
@@ -63,6 +63,30 @@ public static class MatrixExtensions
         for (int i = 0; i < indices.Count; i++)
             if ((uint)indices[i] >= (uint)m.RowCount)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
+    }
+
+    /// <summary>
+    /// The row-major copy of a marked matrix, or null: first checked against the matrix itself on up to eight numbers of the
+    /// chosen rows (other columns on every call). A matrix changed in place after it was marked (<c>MapInplace</c>, a
+    /// <c>result:</c> argument) fails the check on the next call, and its copy is taken again from the numbers it holds now,
+    /// so a minibatch never mixes old and new numbers of a whole-matrix change. A change to a few numbers can go unnoticed
+    /// for a while: change a <c>Clone()</c> of a dataset's matrix instead.
+    /// </summary>
+    private static RowMajorCopy<T>? CheckedCopy<T>(Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
+    {
+        if (!RowMajorCopies<T>.Marked.TryGetValue(m, out var copy)) return null;
+        if (m.Storage is not DenseColumnMajorMatrixStorage<T> dense || m.ColumnCount == 0) return copy;
+        int n = m.RowCount, p = m.ColumnCount, turn = unchecked(RowMajorCopies<T>.Turn++);
+        for (int k = 0; k < Math.Min(8, indices.Count); k++)
+        {
+            int r = indices[k], c = (int)((uint)(turn * 8 + k) % (uint)p);
+            T kept = copy.Codes is { } codes ? copy.Values[codes[r * p + c]] : copy.Numbers!.Value[r * p + c];
+            if (kept.Equals(dense.Data[c * n + r])) continue;
+            var fresh = new RowMajorCopy<T>(new Lazy<T[]>(() => RowMajor(m)), null, []);
+            RowMajorCopies<T>.Marked.AddOrUpdate(m, fresh);
+            return fresh;
+        }
+        return copy;
     }
 
     /// <summary>The rows at <paramref name="indices"/> from a marked matrix's row-major <paramref name="copy"/> into <paramref name="batch"/>.</summary>
@@ -121,7 +145,8 @@ public static class MatrixExtensions
     /// Marks <paramref name="m"/> as a matrix whose rows are selected again and again (a dataset's images): the first
     /// <see cref="SelectRows{T}(Matrix{T}, IReadOnlyList{int})"/> keeps a row-major copy of it, and every later one copies each chosen row in one piece.
     /// MathNet keeps a matrix column by column, so without it one row of a (60000, 784) matrix is 784 numbers 60,000 apart.
-    /// The copy is taken once: a marked matrix must not be changed in place afterwards (change a <c>Clone()</c> instead).
+    /// The copy is taken once and checked on a few numbers at every use (see <see cref="CheckedCopy"/>): change a <c>Clone()</c>
+    /// of a marked matrix rather than the matrix itself.
     /// </summary>
     internal static void KeepRowMajorCopy<T>(this Matrix<T> m) where T : struct, IEquatable<T>, IFormattable
         => RowMajorCopies<T>.Marked.TryAdd(m, new RowMajorCopy<T>(new Lazy<T[]>(() => RowMajor(m)), null, []));
@@ -160,6 +185,9 @@ public static class MatrixExtensions
     {
         /// <summary>Marked matrices and their copies; an entry lives as long as its matrix.</summary>
         public static readonly ConditionalWeakTable<Matrix<T>, RowMajorCopy<T>> Marked = new();
+
+        /// <summary>Counts the checks of <see cref="CheckedCopy"/>, so that each looks at other columns (races only change which).</summary>
+        public static int Turn;
     }
 
     /// <summary>The index of the largest value in each row: numpy's <c>np.argmax(x, axis=1)</c>.</summary>

@@ -14,7 +14,9 @@ namespace FromScratch.Data;
 /// numbers spread over the whole (60000, 784) array. A split therefore marks its <see cref="X"/> and <see cref="T"/>
 /// (<see cref="MatrixExtensions.KeepRowMajorCopy{T}(Matrix{T})"/>): the first <c>SelectRows</c> keeps a row-major copy (MNIST's loader hands over
 /// the file's pixel bytes instead, one byte per number), and every minibatch after that is copied image by image, each in one piece. Same numbers, same batches. Treat a split's matrices as read-only:
-/// to change the data, change a <c>Clone()</c> and build a new split from it.</para>
+/// to change the data, change a <c>Clone()</c> and build a new split from it. (A whole-matrix change in place, such as
+/// <c>MapInplace</c>, is noticed by the next <c>SelectRows</c>, which then copies the new numbers; a change to a few numbers
+/// may not be.)</para>
 /// </remarks>
 public sealed record DataSplit<TValue>(Matrix<TValue> X, Matrix<TValue> T) where TValue : struct, IEquatable<TValue>, IFormattable
 {
