@@ -98,6 +98,8 @@ public class SelectRowsTests
     [InlineData(7, 13)]
     [InlineData(100, 784)]
     [InlineData(101, 1)]
+    [InlineData(101, 333)]   // ≥ 16,384 numbers: gathered on two cores, the columns split at 166, a last row group of 5
+    [InlineData(64, 300)]
     public void Selecting_into_a_matrix_made_once_gives_the_same_rows_as_a_new_matrix_every_time(int batch, int cols)
     {   // marked (the gather) and plain (the indexer), float; the same target refilled with other rows each time
         var rng = new Random(batch + cols);
