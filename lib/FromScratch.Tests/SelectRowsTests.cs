@@ -133,6 +133,8 @@ public class SelectRowsTests
         var square = Matrix<double>.Build.Dense(3, 3);
         var self = Assert.Throws<ArgumentException>(() => square.SelectRows([0, 1, 2], square));
         Assert.Contains("cannot fill the matrix it reads from", self.Message);
+        var alias = Matrix<double>.Build.Dense(3, 3, square.AsColumnMajorArray());   // another matrix on the same numbers
+        Assert.Contains("cannot fill the matrix it reads from", Assert.Throws<ArgumentException>(() => square.SelectRows([2, 1, 0], alias)).Message);
         var into = Matrix<double>.Build.Dense(3, 4, -1);
         var outside = Assert.Throws<ArgumentOutOfRangeException>(() => m.SelectRows([0, 6, 1], into));
         Assert.StartsWith("Row index 6 is outside a matrix of shape (6, 4).", outside.Message);

@@ -43,8 +43,10 @@ public static class MatrixExtensions
         if (into.RowCount != indices.Count || into.ColumnCount != m.ColumnCount)
             throw new ArgumentException($"SelectRows of {indices.Count} rows from a matrix of shape {m.Shape()} fills a matrix of shape " +
                                         $"({indices.Count}, {m.ColumnCount}); got {into.Shape()}.", nameof(into));
-        if (ReferenceEquals(into, m) || into.Storage is not DenseColumnMajorMatrixStorage<T> dense)
-            throw new ArgumentException(ReferenceEquals(into, m)
+        bool same = ReferenceEquals(into, m) || into.Storage is DenseColumnMajorMatrixStorage<T> target && m.Storage is DenseColumnMajorMatrixStorage<T> source
+                    && ReferenceEquals(target.Data, source.Data);
+        if (same || into.Storage is not DenseColumnMajorMatrixStorage<T> dense)
+            throw new ArgumentException(same
                 ? "SelectRows cannot fill the matrix it reads from; pass a matrix of its own (Matrix<T>.Build.Dense(rows, columns))."
                 : $"SelectRows fills a dense matrix (Matrix<T>.Build.Dense); got a {into.Storage.GetType().Name}.", nameof(into));
         RequireRows(m, indices);
