@@ -244,6 +244,28 @@ public class FastKernelTests
         for (int r = 1; r < rows - 1; r++) Assert.Equal(s.RowStart[r], s.RowStart[r + 1]);   // rows with no entries
     }
 
+    [Theory]
+    [InlineData(1, 5, 0, 0)]
+    [InlineData(300, 7, 299, 6)]    // the last row of a block of 256 + 44: counted one by one, after the vectors
+    [InlineData(300, 7, 130, 3)]
+    [InlineData(40, 784, 17, 400)]
+    public void SparseRows_say_whether_every_number_was_finite(int rows, int cols, int badRow, int badColumn)
+    {
+        var rng = new Random(rows + cols);
+        var m = Matrix<float>.Build.Dense(rows, cols, (_, _) => rng.NextDouble() < 0.7 ? 0f : (float)rng.NextDouble());
+        Assert.True(SparseRows.FromMatrix(m).AllFinite);
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            var copy = m.Clone();
+            copy[badRow, badColumn] = bad;
+            Assert.False(SparseRows.FromMatrix(copy).AllFinite);
+        }
+        var extremes = m.Clone();
+        extremes[badRow, badColumn] = float.MaxValue;
+        extremes[0, 0] = -float.MaxValue;
+        Assert.True(SparseRows.FromMatrix(extremes).AllFinite);
+    }
+
     [Fact]
     public void ExpFast_is_within_a_few_ulp_of_exp()
     {

@@ -152,9 +152,11 @@ public static class Trainer
 
     /// <summary>
     /// The checks both trainers make before the first step: x has the network's input columns and only finite numbers, t is
-    /// one-hot or labels for the network's classes, and evaluating the whole training set fits in memory.
+    /// one-hot or labels for the network's classes, and evaluating the whole training set fits in memory. With
+    /// <paramref name="checkFinite"/> false the caller checks the numbers itself (the fast path does, while converting them).
     /// </summary>
-    internal static void RequireData<T>(Dataset<T> data, int inputSize, int classes, IReadOnlyDictionary<string, Matrix<T>> parameters)
+    internal static void RequireData<T>(Dataset<T> data, int inputSize, int classes, IReadOnlyDictionary<string, Matrix<T>> parameters,
+        bool checkFinite = true)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         const string Where = "Train";
@@ -162,7 +164,7 @@ public static class Trainer
         {
             Network.RequireInput(x, inputSize, parameters, Where, $"x_{split}");
             Shapes.AnswerIndices(t, x, classes, Where, $"t_{split}", $"x_{split}");
-            Shapes.RequireFinite(x, $"x_{split}", Where);
+            if (checkFinite) Shapes.RequireFinite(x, $"x_{split}", Where);
         }
     }
 
