@@ -18,12 +18,10 @@ public static class MatrixExtensions
     /// </summary>
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
-        RequireRows(m, indices);
-        if (CheckedCopy(m, indices) is not { } copy)
-            return Matrix<T>.Build.Dense(indices.Count, m.ColumnCount, (i, c) => m[indices[i], c]);
-        var batch = GC.AllocateUninitializedArray<T>(indices.Count * m.ColumnCount);   // every element is written by the gather
-        Gather(copy, m.ColumnCount, indices, batch);
-        return Matrix<T>.Build.Dense(indices.Count, m.ColumnCount, batch);
+        ArgumentNullException.ThrowIfNull(m);
+        ArgumentNullException.ThrowIfNull(indices);
+        var batch = GC.AllocateUninitializedArray<T>(indices.Count * m.ColumnCount);   // every element is written below
+        return m.SelectRows(indices, Matrix<T>.Build.Dense(indices.Count, m.ColumnCount, batch));
     }
 
     /// <summary>
@@ -98,20 +96,17 @@ public static class MatrixExtensions
         // A training batch on two cores, each writing the batch's columns on its side of the middle one: the batch is then read
         // by products that run in two halves, so its cache lines sit in both cores' caches, and one core rewriting all of
         // them waits for the other's copies to be dropped. Column by column, the two sides share one cache line at most.
+        var numbers = copy.Codes is null ? copy.Numbers!.Value : null;
+        void Columns(int c0, int c1)
+        {
+            if (copy.Codes is { } codes) Gather(codes, copy.Values, columns, indices, batch, c0, c1);
+            else Gather(numbers!, copy.Values, columns, indices, batch, c0, c1);
+        }
         int half = columns / 2;
         if (Fast.Pair.Available && half > 0 && (long)indices.Count * columns >= GatherPairThreshold)
-        {
-            var numbers = copy.Codes is null ? copy.Numbers!.Value : null;
-            Fast.Pair.Run(part =>
-            {
-                int c0 = part == 0 ? 0 : half, c1 = part == 0 ? half : columns;
-                if (copy.Codes is { } codes) Gather(codes, copy.Values, columns, indices, batch, c0, c1);
-                else Gather(numbers!, copy.Values, columns, indices, batch, c0, c1);
-            });
-            return;
-        }
-        if (copy.Codes is { } all) Gather(all, copy.Values, columns, indices, batch, 0, columns);
-        else Gather(copy.Numbers!.Value, copy.Values, columns, indices, batch, 0, columns);
+            Fast.Pair.Run(part => Columns(part == 0 ? 0 : half, part == 0 ? half : columns));
+        else
+            Columns(0, columns);
     }
 
     /// <summary>Batches of at least this many numbers are gathered on two cores (a (100, 784) MNIST batch is 78,400).</summary>
