@@ -28,8 +28,12 @@ static class FromScratchSetup
     {
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "--nologo", "-v", "q",
             "--disable-build-servers", "-nodeReuse:false"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            psi.Environment.Remove(key); // a kernel started by `dotnet run` has MSBuild variables of its own
+        // A kernel started by `dotnet run` has MSBuild variables of its own, and MSBuild reads every environment variable as a
+        // property: a shell's OUTDIR would send the build elsewhere. The same list as LibBuild.CleanEnvironment, which this builds.
+        string[] outputVariables = ["OutDir", "OutputPath", "BaseOutputPath", "IntermediateOutputPath", "BaseIntermediateOutputPath", "Platform", "RuntimeIdentifier"];
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) ||
+                                                            outputVariables.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
+            psi.Environment.Remove(key);
         using var build = System.Diagnostics.Process.Start(psi)!;
         var output = build.StandardOutput.ReadToEndAsync();
         var errors = build.StandardError.ReadToEnd();

@@ -104,9 +104,12 @@ internal static class LibBuild
         }
     }
 
-    /// <summary>Environment variables that MSBuild would read as properties saying where a build goes (names ignore case).</summary>
-    private static readonly string[] s_outputVariables = ["OutDir", "OutputPath", "BaseOutputPath", "IntermediateOutputPath",
-        "BaseIntermediateOutputPath", "MSBuildProjectExtensionsPath", "Platform", "RuntimeIdentifier"];
+    /// <summary>
+    /// Environment variables that MSBuild would read as properties saying where a build goes (names ignore case).
+    /// notebooks/setup.csx, which builds this project, removes the same ones (a test keeps the two lists equal).
+    /// </summary>
+    internal static readonly string[] OutputVariables = ["OutDir", "OutputPath", "BaseOutputPath", "IntermediateOutputPath",
+        "BaseIntermediateOutputPath", "Platform", "RuntimeIdentifier"];   // (MSBuild… variables go anyway)
 
     /// <summary>
     /// The environment of a lib build, cleaned in place: no MSBuild variables of the process that started the kernel (the runner is
@@ -116,7 +119,7 @@ internal static class LibBuild
     internal static void CleanEnvironment(IDictionary<string, string?> environment)
     {
         foreach (var key in environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) ||
-                                                        s_outputVariables.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
+                                                        OutputVariables.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
             environment.Remove(key);
         environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         environment["DOTNET_NOLOGO"] = "1";

@@ -86,6 +86,16 @@ public sealed class NotebookSetupTests : IDisposable
     }
 
     [Fact]
+    public void The_setup_script_removes_the_same_output_variables_as_the_lib_build()
+    {   // setup.csx builds FromScratch.Notebook before LibBuild exists in the kernel, so it keeps its own copy of the list
+        var script = File.ReadAllText(Path.Combine(Repo.NotebooksDir, "setup.csx"));
+        var list = System.Text.RegularExpressions.Regex.Match(script, @"string\[\] outputVariables = \[(?<names>[^\]]*)\]");
+        Assert.True(list.Success, "setup.csx has no outputVariables list");
+        var names = list.Groups["names"].Value.Split(',').Select(n => n.Trim().Trim('"')).ToArray();
+        Assert.Equal(LibBuild.OutputVariables, names);
+    }
+
+    [Fact]
     public void A_failing_build_names_the_project_and_the_compiler_error_and_leaves_no_build_folder()
     {
         WriteTinyProject("namespace Tiny; public static class Answer { public static int Value => undefinedName; }");
