@@ -279,6 +279,31 @@ public class FastKernelTests
         Assert.True(ExpFast(1000f) > 1e38f);
     }
 
+    [Fact]
+    public void ExpFast_for_double_is_within_an_ulp_or_two_of_exp()
+    {
+        for (double x = -708; x <= 709; x += 0.0731)
+        {
+            double e = ExpFast(x), exact = Math.Exp(x);
+            Assert.True(Math.Abs(e - exact) <= 4.5e-16 * exact, $"exp({x}) = {e:R}, expected {exact:R}");
+        }
+        foreach (double x in new[] { 0.0, -0.0, 1.0, -1.0, 0.5 * Math.Log(2), -0.5 * Math.Log(2), 1e-300, -1e-300 })
+            Assert.True(Math.Abs(ExpFast(x) - Math.Exp(x)) <= 2.3e-16 * Math.Exp(x), $"exp({x:R}) = {ExpFast(x):R}");
+        Assert.Equal(1.0, ExpFast(0.0));
+        // it saturates instead of reaching 0 or ∞ (σ and softmax never see the difference), and NaN stays NaN
+        Assert.True(ExpFast(-1000.0) is > 0 and < 1e-307);
+        Assert.True(ExpFast(double.NegativeInfinity) is > 0 and < 1e-307);
+        Assert.True(ExpFast(1000.0) is > 1e307 and < double.PositiveInfinity);
+        Assert.True(double.IsNaN(ExpFast(double.NaN)));
+    }
+
+    private static double ExpFast(double x) => Simd.Bits switch
+    {
+        512 => Lanes512<double>.ExpFast(System.Runtime.Intrinsics.Vector512.Create(x)).ToScalar(),
+        256 => Lanes256<double>.ExpFast(System.Runtime.Intrinsics.Vector256.Create(x)).ToScalar(),
+        _ => Lanes128<double>.ExpFast(System.Runtime.Intrinsics.Vector128.Create(x)).ToScalar(),
+    };
+
     private static float ExpFast(float x) => Simd.Bits switch
     {
         512 => Lanes512<float>.ExpFast(System.Runtime.Intrinsics.Vector512.Create(x)).ToScalar(),

@@ -46,16 +46,16 @@ internal sealed unsafe class FastTwoLayerNet
     /// <summary>The δ inside the loss's log, as <see cref="TwoLayerNet{T}.LossDelta"/>.</summary>
     public double LossDelta { get; set; } = Functions.CrossEntropyDelta;
 
-    private readonly AlignedFloats _w1;   // (input, Hp) row-major
-    private readonly AlignedFloats _b1;   // (Hp)
-    private readonly AlignedFloats _w2;   // (hidden, Op) row-major
-    private readonly AlignedFloats _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
-    private readonly AlignedFloats _b2;   // (Op)
-    private readonly AlignedFloats _dW2, _db1, _db2;
+    private readonly Aligned<float> _w1;   // (input, Hp) row-major
+    private readonly Aligned<float> _b1;   // (Hp)
+    private readonly Aligned<float> _w2;   // (hidden, Op) row-major
+    private readonly Aligned<float> _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
+    private readonly Aligned<float> _b2;   // (Op)
+    private readonly Aligned<float> _dW2, _db1, _db2;
     // per batch: the two sides of the first layer (batch, Hp) ×2; then for each core its own z1 (batch, Hp), y or dy
     // (batch, Op) and −η·δ₁ (batch, Hp) — each core finishes every row itself, so the cores never wait for each other's rows
-    private AlignedFloats _a1 = new(0), _part = new(0);
-    private readonly AlignedFloats[] _z = [new(0), new(0)], _y = [new(0), new(0)], _sd1 = [new(0), new(0)];
+    private Aligned<float> _a1 = new(0), _part = new(0);
+    private readonly Aligned<float>[] _z = [new(0), new(0)], _y = [new(0), new(0)], _sd1 = [new(0), new(0)];
     private readonly float[] _logSums = new float[2];
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
