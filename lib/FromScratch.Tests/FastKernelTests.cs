@@ -117,6 +117,33 @@ public class FastKernelTests
             }
     }
 
+    /// <summary>
+    /// A product too tall for one panel (an evaluation's shape) takes the streaming path: panels of 64 columns, several per
+    /// thread's rows, a last block of 8 columns, ragged row and column tails, and prefetches of the next panel.
+    /// </summary>
+    [Fact]
+    public void Gemm_on_a_tall_product_that_streams_from_memory_matches_the_naive_product()
+    {
+        var rng = new Random(11);
+        int m = 20_003, n = 6, k = 200;
+        var a = Enumerable.Range(0, m * k).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        foreach (var (alpha, beta) in new[] { (1.0, 0.0), (0.5, 2.0) })
+        {
+            var c = Enumerable.Range(0, m * n).Select(_ => rng.NextDouble()).ToArray();
+            var expected = NaiveProduct(false, false, m, n, k, alpha, a, m, b, k, beta, c);
+            if (beta == 0) Array.Fill(c, double.NaN);
+            Gemm.Multiply(false, false, m, n, k, alpha, a, m, b, k, beta, c);
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * (1 + k), $"C[{i % m}, {i / m}] = {c[i]}, expected {expected[i]} (α {alpha}, β {beta})");
+            var cf = new float[m * n];
+            Gemm.Multiply(false, false, m, n, k, (float)alpha, a.Select(v => (float)v).ToArray(), m, b.Select(v => (float)v).ToArray(), k, 0f, cf);
+            var expectedF = NaiveProduct(false, false, m, n, k, alpha, a.Select(v => (double)(float)v).ToArray(), m, b.Select(v => (double)(float)v).ToArray(), k, 0, new double[m * n]);
+            for (int i = 0; i < cf.Length; i++)
+                Assert.True(Math.Abs(cf[i] - expectedF[i]) <= 1e-6 * (1 + k), $"float C[{i % m}, {i / m}] = {cf[i]}, expected {expectedF[i]}");
+        }
+    }
+
     // ---------------------------------------------------------------- FastProvider through MathNet
 
     private static Matrix<double> Naive(Matrix<double> a, Matrix<double> b)

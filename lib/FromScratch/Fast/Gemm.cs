@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FromScratch.Fast;
 
@@ -138,14 +139,18 @@ internal static unsafe class Gemm
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool, int, int, int, bool), PairChooser> Choosers = new();
 
     /// <summary>
-    /// Rows i0..i1 of C = α·A·B + β·C, blocked so that a panel of A (up to 512 rows × 256 of the k columns) stays in the
-    /// L2 cache while every column block of C is computed from it: A is read from memory once, in runs of up to 2 KB.
+    /// Rows i0..i1 of C = α·A·B + β·C, blocked so that a panel of A (512 KB: up to 512 rows × 256 of the k columns, or
+    /// 2,048 rows × 64 when A streams from memory) stays in the L2 cache while every column block of C is computed from
+    /// it: A is read from memory once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static void NN<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
-        const int KC = 256;
+        // A with more rows than one panel streams from memory (an evaluation's 60,000 rows): narrower panels read each of
+        // its columns in longer runs (up to 8 KB), and the next panel is prefetched while the first column block reads this one
+        bool streaming = i1 - i0 > 512;
+        int KC = streaming ? 64 : 256;
         int block = 2 * L.Count;
         int kc = k <= KC + KC / 2 ? k : KC;
         int panel = Math.Max(block, (int)Math.Min(4096, (512L * 1024 / sizeof(T)) / kc) / block * block);
@@ -155,14 +160,19 @@ internal static unsafe class Gemm
             for (int k0 = 0; k0 < k; k0 += kc)
             {
                 int kk = Math.Min(kc, k - k0);
-                NNPanel<T, TV, L>(p0, p1, n, kk, alpha, a + (long)k0 * lda, lda, b + k0, ldb, k0 == 0 ? beta : T.One, c, ldc);
+                // the next panel: the same rows of A's next kc columns, or after the last of them the next rows' first columns
+                nint ahead = !streaming || !Sse.IsSupported ? 0 : k0 + kc < k ? (nint)kc * lda : p1 < i1 ? (p1 - p0) - (nint)k0 * lda : 0;
+                NNPanel<T, TV, L>(p0, p1, n, kk, alpha, a + (long)k0 * lda, lda, b + k0, ldb, k0 == 0 ? beta : T.One, c, ldc, ahead);
             }
         }
     }
 
-    /// <summary>Rows i0..i1 of C = α·A·B + β·C: 2 vectors of rows × 4 columns per block, then narrower tails.</summary>
+    /// <summary>
+    /// Rows i0..i1 of C = α·A·B + β·C: 2 vectors of rows × 4 columns per block, then narrower tails. A nonzero
+    /// <paramref name="ahead"/> prefetches A that many elements further on, for every line the first column block reads.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
-    private static void NNPanel<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+    private static void NNPanel<T, TV, L>(int i0, int i1, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, nint ahead = 0)
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
         int W = L.Count;
@@ -176,8 +186,10 @@ internal static unsafe class Gemm
             {
                 TV s00 = L.Zero, s01 = L.Zero, s10 = L.Zero, s11 = L.Zero, s20 = L.Zero, s21 = L.Zero, s30 = L.Zero, s31 = L.Zero;
                 T* ap = a + i;
+                bool prefetch = j == 0 && ahead != 0;
                 for (int p = 0; p < k; p++, ap += lda)
                 {
+                    if (prefetch) { Sse.Prefetch0(ap + ahead); Sse.Prefetch0(ap + ahead + W); }
                     TV x0 = L.Load(ap), x1 = L.Load(ap + W);
                     TV y = L.Broadcast(b0[p]); s00 = L.MultiplyAdd(x0, y, s00); s01 = L.MultiplyAdd(x1, y, s01);
                     y = L.Broadcast(b1[p]); s10 = L.MultiplyAdd(x0, y, s10); s11 = L.MultiplyAdd(x1, y, s11);
