@@ -108,13 +108,13 @@ internal interface ILanes<T, TV> where T : unmanaged where TV : unmanaged
     static abstract TV Multiply(TV a, TV b);
     static abstract TV Max(TV a, TV b);
     static abstract TV Min(TV a, TV b);
-    /// <summary>For double: <paramref name="p"/>·2ⁿ, where n is held in the low bits of <paramref name="k"/> = n + 1.5·2⁵² (see <see cref="ExpDouble{TV, L}"/>).</summary>
+    /// <summary>For double: <paramref name="p"/>·2ⁿ, where n is held in the low bits of <paramref name="k"/> = n + 1.5·2⁵² (see <see cref="Simd.ExpDouble{TV, L}"/>).</summary>
     static abstract TV ScaleByPowerOfTwo(TV p, TV k);
     static abstract TV And(TV a, TV b);
     static abstract TV Exp(TV a);
     /// <summary>
     /// e^a inlined, much cheaper than <see cref="Exp"/>: for float by the Cephes polynomial (about 2 ulp), for double by
-    /// <see cref="ExpDouble{TV, L}"/> (about 1 ulp). Both saturate instead of reaching 0 or ∞; NaN stays NaN.
+    /// <see cref="Simd.ExpDouble{TV, L}"/> (about 1 ulp). Both saturate instead of reaching 0 or ∞; NaN stays NaN.
     /// </summary>
     static abstract TV ExpFast(TV a);
     static abstract TV Divide(TV a, TV b);
