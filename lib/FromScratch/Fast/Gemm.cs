@@ -148,8 +148,10 @@ internal static unsafe class Gemm
         where T : unmanaged, INumberBase<T> where TV : unmanaged where L : struct, ILanes<T, TV>
     {
         // A with more rows than one panel streams from memory (an evaluation's 60,000 rows): narrower panels read each of
-        // its columns in longer runs (up to 8 KB), and the next panel is prefetched while the first column block reads this one
-        bool streaming = i1 - i0 > 512;
+        // its columns in longer runs (up to 8 KB), and the next panel is prefetched while the first column block reads this one.
+        // Chosen by the whole of C (ldc = its rows), not by this part: the column blocks decide the order of the sums, so a
+        // product split over two cores must use the same ones to give the same bits.
+        bool streaming = ldc > 512;
         int KC = streaming ? 64 : 256;
         int block = 2 * L.Count;
         int kc = k <= KC + KC / 2 ? k : KC;
