@@ -37,6 +37,8 @@ public static class MatrixExtensions
     /// <exception cref="ArgumentOutOfRangeException">An index is outside <paramref name="m"/>.</exception>
     public static Matrix<T> SelectRows<T>(this Matrix<T> m, IReadOnlyList<int> indices, Matrix<T> into) where T : struct, IEquatable<T>, IFormattable
     {
+        ArgumentNullException.ThrowIfNull(m);
+        ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(into);
         if (into.RowCount != indices.Count || into.ColumnCount != m.ColumnCount)
             throw new ArgumentException($"SelectRows of {indices.Count} rows from a matrix of shape {m.Shape()} fills a matrix of shape " +
@@ -58,8 +60,6 @@ public static class MatrixExtensions
 
     private static void RequireRows<T>(Matrix<T> m, IReadOnlyList<int> indices) where T : struct, IEquatable<T>, IFormattable
     {
-        ArgumentNullException.ThrowIfNull(m);
-        ArgumentNullException.ThrowIfNull(indices);
         for (int i = 0; i < indices.Count; i++)
             if ((uint)indices[i] >= (uint)m.RowCount)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Row index {indices[i]} is outside a matrix of shape {m.Shape()}.");
