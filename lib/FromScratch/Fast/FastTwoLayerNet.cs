@@ -296,18 +296,33 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// The rest of the forward pass for one row, from the two sides of its first layer: z1 = σ(<paramref name="a1"/> + <paramref name="part"/>),
-    /// then a2 = b2 + Σₕ z1ₕ·W2[h, :] (<paramref name="z1"/> may be <paramref name="a1"/>).
+    /// The rest of the forward pass for one row, from the two sides of its first layer: <see cref="Hidden"/> then
+    /// <see cref="Output"/> (<paramref name="z1"/> may be <paramref name="a1"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Activate<TV, L>(float* a1, float* part, float* z1, float* a2) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, Op = PaddedOutput, H = HiddenSize;
+        Hidden<TV, L>(a1, part, z1);
+        Output<TV, L>(z1, a2);
+    }
+
+    /// <summary>z1 = σ(<paramref name="a1"/> + <paramref name="part"/>) for one row (<paramref name="z1"/> may be <paramref name="a1"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Hidden<TV, L>(float* a1, float* part, float* z1) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count;
         TV one = L.Broadcast(1f);
         int sigmoidEnd = NarrowTail ? PaddedHidden - W : PaddedHidden;
         for (int c0 = 0; c0 < sigmoidEnd; c0 += W) L.Store(Sigmoid<TV, L>(L.Add(L.Load(a1 + c0), L.Load(part + c0)), one), z1 + c0);
         if (NarrowTail)                                    // the last vector's at most 4 units as a 128-bit vector
             Sigmoid<Vector128<float>, Lanes128<float>>(Vector128.Load(a1 + sigmoidEnd) + Vector128.Load(part + sigmoidEnd), Vector128<float>.One).Store(z1 + sigmoidEnd);
+    }
+
+    /// <summary>a2 = b2 + Σₕ z1ₕ·W2[h, :] for one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Output<TV, L>(float* z1, float* a2) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, Op = PaddedOutput, H = HiddenSize;
         float* w2 = _w2.P, b2 = _b2.P;
         for (int o0 = 0; o0 < Op; o0 += W)
         {
@@ -417,12 +432,15 @@ internal sealed unsafe class FastTwoLayerNet
         float batchSize = batch;
         TV batchV = L.Broadcast(batchSize);
         float* z = _z[side].P, ys = _y[side].P;
+        // phase by phase over the rows, not row by row: the rows of a phase are independent, so the core overlaps the latency
+        // chains (exp, divide, multiply-add) of several rows; each row gets the same numbers either way
+        for (int i = i0; i < i1; i++) Hidden<TV, L>(_a1.P + i * Hp, _part.P + i * Hp, z + i * Hp);
+        for (int i = i0; i < i1; i++) Output<TV, L>(z + i * Hp, ys + i * Op);
+        for (int i = i0; i < i1; i++) Softmax<TV, L>(ys + i * Op);
+        if (labels is null) return;
         for (int i = i0; i < i1; i++)
         {
             float* y = ys + i * Op;
-            Activate<TV, L>(_a1.P + i * Hp, _part.P + i * Hp, z + i * Hp, y);
-            Softmax<TV, L>(y);
-            if (labels is null) continue;
             int label = labels[rows[i]];                   // dy = (y − t) / batch: y / batch, and (y − 1) / batch at the answer
             float answer = y[label];
             for (int o0 = 0; o0 < Op; o0 += L.Count) L.Store(L.Divide(L.Load(y + o0), batchV), y + o0);   // padding lanes stay 0
@@ -462,25 +480,31 @@ internal sealed unsafe class FastTwoLayerNet
         int Hp = PaddedHidden;
         fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
         {
-            // the batch rows are random: ask for the row offsets first, then for each row's data two rows ahead
+            // the batch rows are random: ask for the row offsets first, then for each row's data (this side of it) two rows ahead
             if (Sse.IsSupported) for (int i = 0; i < batch; i++) Sse.Prefetch0(start + rows[i]);
-            for (int i = 0; i < Math.Min(2, batch); i++) Prefetch(start, cols, vals, rows[i]);
+            for (int i = 0; i < Math.Min(Ahead, batch); i++) Prefetch(start, middle, cols, vals, rows[i], side);
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i];
-                if (i + 2 < batch) Prefetch(start, cols, vals, rows[i + 2]);
+                if (i + Ahead < batch) Prefetch(start, middle, cols, vals, rows[i + Ahead], side);
                 if (side == 0) FirstLayerPart<TV, L>(cols, vals, start[r], middle[r], _b1.P, _a1.P + i * Hp);
                 else FirstLayerPart<TV, L>(cols, vals, middle[r], start[r + 1], null, _part.P + i * Hp);
             }
         }
     }
 
-    /// <summary>Asks the cache for row <paramref name="r"/>'s columns and values.</summary>
+    /// <summary>How many rows ahead <see cref="FirstLayerRows"/> asks for a row's data.</summary>
+    private const int Ahead = 2;
+
+    /// <summary>
+    /// Asks the cache for the columns and values of row <paramref name="r"/> on <paramref name="side"/> of the middle column
+    /// (only the part this core sums: on two cores each fetches its own).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(int* start, ushort* cols, float* vals, int r)
+    private static void Prefetch(int* start, int* middle, ushort* cols, float* vals, int r, int side)
     {
         if (!Sse.IsSupported) return;
-        int s = start[r], e = start[r + 1];
+        int s = side == 0 ? start[r] : middle[r], e = side == 0 ? middle[r] : start[r + 1];
         for (int q = s; q < e; q += 32) Sse.Prefetch0(cols + q);
         for (int q = s; q < e; q += 16) Sse.Prefetch0(vals + q);
     }
