@@ -99,7 +99,11 @@ public static class MatrixExtensions
         var numbers = copy.Codes is null ? copy.Numbers!.Value : null;
         void Columns(int c0, int c1)
         {
-            if (copy.Codes is { } codes) Gather(codes, copy.Values, columns, indices, batch, c0, c1);
+            if (copy.Codes is { } codes)
+            {   // a float table that is code / d exactly: computed eight by eight with SIMD, the same bits (Fast.ByteRows)
+                if (copy.Divisor is float d && batch is float[] floats && Fast.ByteRows.Supported) Fast.ByteRows.Gather(codes, d, columns, indices, floats, c0, c1);
+                else Gather(codes, copy.Values, columns, indices, batch, c0, c1);
+            }
             else Gather(numbers!, copy.Values, columns, indices, batch, c0, c1);
         }
         int half = columns / 2;
@@ -176,7 +180,7 @@ public static class MatrixExtensions
         if (codes.Length != m.RowCount * m.ColumnCount)
             throw new ArgumentException($"A row-major copy of a {m.Shape()} matrix has {m.RowCount * m.ColumnCount} numbers; got {codes.Length}.", nameof(codes));
         if (values.Length != 256) throw new ArgumentException($"Byte codes need a value for each of 256 codes; got {values.Length}.", nameof(values));
-        RowMajorCopies<T>.Marked.AddOrUpdate(m, new RowMajorCopy<T>(null, codes, values));
+        RowMajorCopies<T>.Marked.AddOrUpdate(m, new RowMajorCopy<T>(null, codes, values) { Divisor = values is float[] f ? Fast.ByteRows.ExactDivisor(f) : null });
     }
 
     /// <summary><c>m.ToRowMajorArray()</c>, 64 rows at a time so that both the column reads and the row writes stay in cache.</summary>
@@ -193,8 +197,14 @@ public static class MatrixExtensions
         return rows;
     }
 
-    /// <summary>A marked matrix's rows: its <see cref="Numbers"/> (made on first use), or its <see cref="Codes"/> and their <see cref="Values"/>.</summary>
-    private sealed record RowMajorCopy<T>(Lazy<T[]>? Numbers, byte[]? Codes, T[] Values);
+    /// <summary>
+    /// A marked matrix's rows: its <see cref="Numbers"/> (made on first use), or its <see cref="Codes"/> and their <see cref="Values"/>
+    /// (with the <see cref="Divisor"/> d when every value is exactly <c>(float)code / d</c>).
+    /// </summary>
+    private sealed record RowMajorCopy<T>(Lazy<T[]>? Numbers, byte[]? Codes, T[] Values)
+    {
+        public float? Divisor { get; init; }
+    }
 
     private static class RowMajorCopies<T> where T : struct, IEquatable<T>, IFormattable
     {
