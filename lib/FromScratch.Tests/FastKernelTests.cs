@@ -61,6 +61,8 @@ public class FastKernelTests
     [InlineData(false, 131, 33, 61)]
     [InlineData(true, 99, 41, 57)]
     [InlineData(true, 200, 64, 100)]    // a wide Aᵀ·B: packed Aᵀ at every width
+    [InlineData(true, 62, 40, 100)]     // Aᵀ·B by dot products (C has fewer than 64 rows): rows in pairs
+    [InlineData(false, 75, 30, 300)]    // split inside a two-vector block at every width (36 + 39 rows with 4 lanes, 40 + 35 with 8, 32 + 43 with 16)
     public void Step_sized_products_are_the_same_on_one_core_and_two(bool ta, int m, int n, int k)
     {
         Assert.InRange((long)m * n * k, Gemm.PairThreshold, Gemm.ParallelThreshold - 1);

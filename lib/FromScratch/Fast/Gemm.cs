@@ -108,14 +108,14 @@ internal static unsafe class Gemm
         else if (work >= PairThreshold && m >= 2 * block && Pair.Available)
         {
             // a product of one training step (e.g. (100, 784)·(784, 20)): too short for the thread pool; two halves of
-            // the rows of C on two cores when that measures faster for this shape (split at a whole kernel block, so
-            // every element of C is computed exactly as on one core)
+            // the rows of C on two cores when that measures faster for this shape (split where every element of C is
+            // computed exactly as on one core: see PairSplit)
             var chooser = Choosers.GetOrAdd((transA, m, n, k, typeof(T) == typeof(double)), _ => new PairChooser());
             bool two = chooser.UseTwo;
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (two)
             {
-                int half = Math.Min(m, Simd.RoundUp((m + 1) / 2, block));
+                int half = PairSplit(transA, m, L.Count);
                 nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
                 Pair.Run(part =>
                 {
@@ -131,6 +131,19 @@ internal static unsafe class Gemm
         }
         else if (transA) TN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
         else NN<T, TV, L>(0, m, n, k, alpha, a, lda, b, ldb, beta, c, m);
+    }
+
+    /// <summary>
+    /// Where two cores split the m rows of C: as near the middle as the kernels allow while computing every element exactly as
+    /// on one core. A·B's kernels take blocks of whole vectors of rows (<paramref name="lanes"/>), each element a chain of
+    /// multiply-adds in the order of k whichever block holds it; Aᵀ·B's take rows four or two at a time, so a multiple of 4.
+    /// (100 rows with 16 lanes: 48 + 52, where whole two-vector blocks gave 64 + 36; 784 rows: 392 + 392, not 416 + 368.)
+    /// </summary>
+    internal static int PairSplit(bool transA, int m, int lanes)
+    {
+        int unit = transA ? 4 : lanes;
+        int half = (m / 2 + unit / 2) / unit * unit;   // the multiple of unit nearest m / 2
+        return Math.Clamp(half, Math.Min(unit, m), m);
     }
 
     /// <summary>Products with at least this many multiply-adds (and below <see cref="ParallelThreshold"/>) may run in two halves on two cores.</summary>
