@@ -97,6 +97,7 @@ public static class MatrixExtensions
         // by products that run in two halves, so its cache lines sit in both cores' caches, and one core rewriting all of
         // them waits for the other's copies to be dropped. Column by column, the two sides share one cache line at most.
         var numbers = copy.Codes is null ? copy.Numbers!.Value : null;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Columns(int c0, int c1)
         {
             if (copy.Codes is { } codes)
@@ -108,7 +109,7 @@ public static class MatrixExtensions
         }
         int half = columns / 2;
         if (Fast.Pair.Available && half > 0 && (long)indices.Count * columns >= GatherPairThreshold)
-            Fast.Pair.Run(part => Columns(part == 0 ? 0 : half, part == 0 ? half : columns));
+            Fast.Pair.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (int part) => Columns(part == 0 ? 0 : half, part == 0 ? half : columns));
         else
             Columns(0, columns);
     }

@@ -125,6 +125,7 @@ internal sealed unsafe class FastTwoLayerNet
     /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
     /// W ← W − η·∂L/∂W of every parameter (what <see cref="TwoLayerNet{T}.Gradient"/> then <see cref="Sgd.Update{T}(IDictionary{string, Matrix{T}}, IReadOnlyDictionary{string, Matrix{T}}, T)"/> do).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     public void Step(SparseSplit data, ReadOnlySpan<int> batch, float learningRate)
     {
         Require(data, batch);
@@ -143,6 +144,7 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>The cross-entropy loss of the rows <paramref name="batch"/>, as <see cref="TwoLayerNet{T}.Loss"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     public double Loss(SparseSplit data, ReadOnlySpan<int> batch)
     {
         Require(data, batch);
@@ -371,6 +373,7 @@ internal sealed unsafe class FastTwoLayerNet
         for (int o = O; o < Op; o++) a[o] = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // once per step: optimised from the first call
     private void EnsureBatch(int batch)
     {
         int size = batch * PaddedHidden;
@@ -403,11 +406,12 @@ internal sealed unsafe class FastTwoLayerNet
     /// each core sums the pixels on its side of the middle column for every row, so each reads only its own rows of W1,
     /// the ones it also updates in <see cref="Backward"/>: no line of W1 ever moves between the cores.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void FirstLayerBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         EnsureBatch(batch);
         (_x, _rows, _batch) = (x, (nint)rows, batch);
-        BothHalves(batch, _firstLayer ??= side => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
+        BothHalves(batch, _firstLayer ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
         _x = null;
     }
 
@@ -415,6 +419,7 @@ internal sealed unsafe class FastTwoLayerNet
     /// <c>halves(0)</c> and <c>halves(1)</c>: on two cores when <see cref="UsePair"/> says so, else one after the other here.
     /// The halves read their arguments from fields set by the caller, so the delegate is created once, not per step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void BothHalves(int batch, Action<int> halves)
     {
         if (UsePair(batch)) Pair.Run(halves);
@@ -452,14 +457,16 @@ internal sealed unsafe class FastTwoLayerNet
     /// The forward pass and Σ log(y of the answer + δ) of each half of the batch into <see cref="_logSums"/> (the halves
     /// finished on one core each when two are used; the loss adds the two sums, so it is the same either way).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void LossCore<TV, L>(SparseSplit data, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         FirstLayerBatch<TV, L>(data.X, rows, batch);
         (_split, _rows, _batch) = (data, (nint)rows, batch);
-        BothHalves(batch, _logSum ??= half => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
+        BothHalves(batch, _logSum ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
         _split = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void LogSum<TV, L>(SparseSplit data, int* rows, int batch, int half) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int i0 = half == 0 ? 0 : batch / 2, i1 = half == 0 ? batch / 2 : batch, Op = PaddedOutput;
@@ -518,7 +525,7 @@ internal sealed unsafe class FastTwoLayerNet
         if (UsePair(batch))
         {   // each core finishes every row (z1, dy) itself, then updates the rows of W1 on its side of the middle column
             (_split, _rows, _batch, _lr) = (data, (nint)rows, batch, lr);
-            Pair.Run(_backward ??= side =>
+            Pair.Run(_backward ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) =>
             {
                 FinishRows<TV, L>((int*)_rows, 0, _batch, _batch, side, _split!.Labels);
                 Backward<TV, L>(_split.X, (int*)_rows, _batch, _lr, side, side);
@@ -646,6 +653,7 @@ internal sealed unsafe class FastTwoLayerNet
     /// </summary>
     internal static bool EvaluateInPairs { get; set; } = Environment.ProcessorCount <= 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         const int Block = 1024;
@@ -653,7 +661,7 @@ internal sealed unsafe class FastTwoLayerNet
         if (EvaluateInPairs)
         {
             int[] counts = new int[2];
-            Pair.Run(half => counts[half] = CorrectIn<TV, L>(data, half == 0 ? 0 : n / 2, half == 0 ? n / 2 : n));
+            Pair.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => counts[half] = CorrectIn<TV, L>(data, half == 0 ? 0 : n / 2, half == 0 ? n / 2 : n));
             correct = counts[0] + counts[1];
         }
         else
@@ -685,6 +693,7 @@ internal sealed unsafe class FastTwoLayerNet
         return correct;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // once per step: optimised from the first call
     private void RefreshW2T()
     {
         int H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
@@ -692,6 +701,7 @@ internal sealed unsafe class FastTwoLayerNet
             for (int h = 0; h < H; h++) _w2t.P[o * Hp + h] = _w2.P[h * Op + o];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // once per step: optimised from the first call
     private void Require(SparseSplit data, ReadOnlySpan<int> batch)
     {
         if (data.X.ColumnCount != InputSize) throw new ArgumentException($"x must have {InputSize} columns; got {data.X.ColumnCount}.", nameof(data));

@@ -117,7 +117,7 @@ internal static unsafe class Gemm
             {
                 int half = PairSplit(transA, m, L.Count);
                 nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-                Pair.Run(part =>
+                Pair.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (int part) =>
                 {
                     int i0 = part == 0 ? 0 : half, i1 = part == 0 ? half : m;
                     if (i0 >= i1) return;
