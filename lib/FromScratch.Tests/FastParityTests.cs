@@ -167,6 +167,43 @@ public class FastTwoCoreTests
         Assert.Equal(2, after);
     }
 
+    [Fact]
+    public void Pair_phases_start_only_when_both_halves_of_the_phase_before_are_done()
+    {   // each half of phase k checks that both halves of phase k − 1 wrote their mark; a failure stops the later phases
+        const int Phases = 4;
+        for (int call = 0; call < 300; call++)
+        {
+            var marks = new int[Phases, 2];
+            var broken = new int[1];
+            var phases = Enumerable.Range(0, Phases).Select(k => (Action<int>)(half =>
+            {
+                if (k > 0 && (Volatile.Read(ref marks[k - 1, 0]) != 1 || Volatile.Read(ref marks[k - 1, 1]) != 1)) Interlocked.Increment(ref broken[0]);
+                if ((call + k + half) % 7 == 0) Thread.SpinWait(2000);            // one half late now and then
+                Volatile.Write(ref marks[k, half], 1);
+            })).ToArray();
+            Pair.Run(phases);
+            Assert.Equal(0, broken[0]);
+            Assert.All(Enumerable.Range(0, Phases), k => Assert.Equal((1, 1), (marks[k, 0], marks[k, 1])));
+        }
+        foreach (int failing in new[] { 0, 1 })
+        {
+            var ran = new int[3, 2];
+            Action<int> Phase(int k) => half =>
+            {
+                Interlocked.Increment(ref ran[k, half]);
+                if (k == 1 && half == failing) throw new InvalidOperationException($"phase 1, half {half}");
+            };
+            var e = Assert.Throws<InvalidOperationException>(() => Pair.Run([Phase(0), Phase(1), Phase(2)]));
+            Assert.Equal($"phase 1, half {failing}", e.Message);
+            Assert.Equal((1, 1), (ran[0, 0], ran[0, 1]));
+            Assert.Equal((0, 0), (ran[2, 0], ran[2, 1]));                        // no phase after the failing one started
+        }
+        var nested = new int[2];
+        Pair.Run([half => Pair.Run([inner => Interlocked.Increment(ref nested[inner])]), _ => { }]);   // nested: runs here, in order
+        Assert.Equal([2, 2], nested);
+        Assert.Throws<ArgumentException>(() => Pair.Run(Array.Empty<Action<int>>()));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

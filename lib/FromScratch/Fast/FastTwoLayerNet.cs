@@ -16,10 +16,11 @@ namespace FromScratch.Fast;
 /// 2 vectors of 16 floats with AVX-512, so a1 = b1 + Σ xⱼ·W1[j, :] is a few fused multiply-adds per nonzero pixel.</item>
 /// <item>Inputs are <see cref="SparseRows"/>: only the ~19% nonzero pixels are touched, forward and backward.</item>
 /// <item>W1 is updated directly by the backward pass (W1[j, :] −= η·xⱼ·δ₁ for each nonzero xⱼ), so dW1 is never stored.</item>
-/// <item>On two cores a step is split by pixels: each row's first layer is summed in two sides of
-/// <see cref="SparseRows.MiddleColumn"/>, each core sums and later updates only its side's rows of W1 (no cache line of W1
-/// moves between the cores), and each core finishes every row itself before its backward pass; one core does the same
-/// sums in the same order, so both give the same bits.</item>
+/// <item>On two cores a step runs in three phases with a barrier between them, in one handoff (<see cref="Pair.Run(Action{int}[])"/>):
+/// each row's first layer is summed in two sides of <see cref="SparseRows.MiddleColumn"/>, each core summing its side for
+/// every row; then each core finishes half the rows (z1, dy, −η·δ₁, its part of the gradients of W2, b1, b2); then each
+/// core updates only its side's rows of W1 (no cache line of W1 moves between the cores). One core runs the same phases
+/// in the same order, so both give the same bits.</item>
 /// <item>No allocation per step; evaluations take the argmax of the scores (softmax keeps the order, so it is skipped).</item>
 /// </list>
 /// Padding lanes hold zeros in W1, b1, W2 and b2 and stay zero. An instance keeps per-batch buffers: use it from one
@@ -51,11 +52,11 @@ internal sealed unsafe class FastTwoLayerNet
     private readonly Aligned<float> _w2;   // (hidden, Op) row-major
     private readonly Aligned<float> _w2t;  // (output, Hp): W2ᵀ, for δ₁ = dy·W2ᵀ
     private readonly Aligned<float> _b2;   // (Op)
-    private readonly Aligned<float> _dW2, _db1, _db2;
-    // per batch: the two sides of the first layer (batch, Hp) ×2; then for each core its own z1 (batch, Hp), y or dy
-    // (batch, Op) and −η·δ₁ (batch, Hp) — each core finishes every row itself, so the cores never wait for each other's rows
+    // per batch: the two sides of the first layer (batch, Hp) ×2, z1 (batch, Hp), y or dy (batch, Op) and −η·δ₁ (batch, Hp);
+    // the gradients of W2, b1 and b2 in two parts, one per half of the batch (summed in that order on one core or two)
     private Aligned<float> _a1 = new(0), _part = new(0);
-    private readonly Aligned<float>[] _z = [new(0), new(0)], _y = [new(0), new(0)], _sd1 = [new(0), new(0)];
+    private Aligned<float> _z = new(0), _y = new(0), _sd1 = new(0);
+    private readonly Aligned<float>[] _dW2Part, _db1Part, _db2Part;
     private readonly float[] _logSums = new float[2];
 
     /// <summary>A network of the given sizes with all parameters zero (copy real ones in with <see cref="CopyFrom"/>).</summary>
@@ -73,9 +74,9 @@ internal sealed unsafe class FastTwoLayerNet
         _w2 = new(hiddenSize * PaddedOutput);
         _w2t = new(outputSize * PaddedHidden);
         _b2 = new(PaddedOutput);
-        _dW2 = new(hiddenSize * PaddedOutput);
-        _db1 = new(PaddedHidden);
-        _db2 = new(PaddedOutput);
+        _dW2Part = [new(hiddenSize * PaddedOutput), new(hiddenSize * PaddedOutput)];
+        _db1Part = [new(PaddedHidden), new(PaddedHidden)];
+        _db2Part = [new(PaddedOutput), new(PaddedOutput)];
     }
 
     /// <summary>A fast copy of <paramref name="net"/>'s parameters (and its <see cref="TwoLayerNet{T}.LossDelta"/>).</summary>
@@ -169,14 +170,14 @@ internal sealed unsafe class FastTwoLayerNet
         {
             switch (Simd.Bits)
             {
-                case 512: FirstLayerBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); FinishRows<Vector512<float>, Lanes512<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
-                case 256: FirstLayerBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); FinishRows<Vector256<float>, Lanes256<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
-                default: FirstLayerBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); FinishRows<Vector128<float>, Lanes128<float>>(rows, 0, batch.Length, batch.Length, 0, null); break;
+                case 512: FirstLayerBatch<Vector512<float>, Lanes512<float>>(x, rows, batch.Length); FinishRows<Vector512<float>, Lanes512<float>>(rows, 0, batch.Length, batch.Length, null); break;
+                case 256: FirstLayerBatch<Vector256<float>, Lanes256<float>>(x, rows, batch.Length); FinishRows<Vector256<float>, Lanes256<float>>(rows, 0, batch.Length, batch.Length, null); break;
+                default: FirstLayerBatch<Vector128<float>, Lanes128<float>>(x, rows, batch.Length); FinishRows<Vector128<float>, Lanes128<float>>(rows, 0, batch.Length, batch.Length, null); break;
             }
         }
         var result = new float[batch.Length * OutputSize];
         for (int i = 0; i < batch.Length; i++)
-            new ReadOnlySpan<float>(_y[0].P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
+            new ReadOnlySpan<float>(_y.P + i * PaddedOutput, OutputSize).CopyTo(result.AsSpan(i * OutputSize));
         return result;
     }
 
@@ -379,7 +380,7 @@ internal sealed unsafe class FastTwoLayerNet
         int size = batch * PaddedHidden;
         if (_a1.Length >= size) return;
         (_a1, _part) = (new(size), new(size));
-        for (int side = 0; side < 2; side++) (_z[side], _y[side], _sd1[side]) = (new(size), new(batch * PaddedOutput), new(size));
+        (_z, _y, _sd1) = (new(size), new(batch * PaddedOutput), new(size));
     }
 
     /// <summary>Batches at least this large are shared out over two cores (<see cref="Pair"/>).</summary>
@@ -399,12 +400,13 @@ internal sealed unsafe class FastTwoLayerNet
     private int _batch;
     private float _lr;
     private SparseSplit? _split;
-    private Action<int>? _firstLayer, _logSum, _backward;
+    private Action<int>? _firstLayer;
+    private Action<int>[]? _stepPhases, _lossPhases;
 
     /// <summary>
     /// The first layer of each batch row in its two sides (<see cref="FirstLayerPart"/>) into the batch buffers. On two cores
     /// each core sums the pixels on its side of the middle column for every row, so each reads only its own rows of W1,
-    /// the ones it also updates in <see cref="Backward"/>: no line of W1 ever moves between the cores.
+    /// the ones it also updates in <see cref="UpdateW1"/>: no line of W1 ever moves between the cores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void FirstLayerBatch<TV, L>(SparseRows x, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
@@ -427,16 +429,16 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// Batch positions <paramref name="i0"/>..<paramref name="i1"/>: z1 and y = softmax(a2) into the buffers of
-    /// <paramref name="side"/>; with <paramref name="labels"/>, y is then replaced by dy = (y − t) / batch.
+    /// Batch positions <paramref name="i0"/>..<paramref name="i1"/>: z1 and y = softmax(a2) into the batch buffers; with
+    /// <paramref name="labels"/>, y is then replaced by dy = (y − t) / batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FinishRows<TV, L>(int* rows, int i0, int i1, int batch, int side, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void FinishRows<TV, L>(int* rows, int i0, int i1, int batch, int[]? labels) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
         int Hp = PaddedHidden, Op = PaddedOutput;
         float batchSize = batch;
         TV batchV = L.Broadcast(batchSize);
-        float* z = _z[side].P, ys = _y[side].P;
+        float* z = _z.P, ys = _y.P;
         // phase by phase over the rows, not row by row: the rows of a phase are independent, so the core overlaps the latency
         // chains (exp, divide, multiply-add) of several rows; each row gets the same numbers either way
         for (int i = i0; i < i1; i++) Hidden<TV, L>(_a1.P + i * Hp, _part.P + i * Hp, z + i * Hp);
@@ -454,27 +456,48 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// The forward pass and Σ log(y of the answer + δ) of each half of the batch into <see cref="_logSums"/> (the halves
-    /// finished on one core each when two are used; the loss adds the two sums, so it is the same either way).
+    /// The forward pass and Σ log(y of the answer + δ) of each half of the batch into <see cref="_logSums"/>: two phases,
+    /// the first layer by sides, then the rest by halves of the batch (on one core each when two are used; the loss adds
+    /// the two sums, so it is the same either way).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void LossCore<TV, L>(SparseSplit data, int* rows, int batch) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        FirstLayerBatch<TV, L>(data.X, rows, batch);
+        EnsureBatch(batch);
         (_split, _rows, _batch) = (data, (nint)rows, batch);
-        BothHalves(batch, _logSum ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => LogSum<TV, L>(_split!, (int*)_rows, _batch, half));
+        RunPhases(batch, _lossPhases ??= new Action<int>[]
+        {
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side),
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => LogSum<TV, L>(_split!, (int*)_rows, _batch, half),
+        });
         _split = null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private void LogSum<TV, L>(SparseSplit data, int* rows, int batch, int half) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int i0 = half == 0 ? 0 : batch / 2, i1 = half == 0 ? batch / 2 : batch, Op = PaddedOutput;
-        FinishRows<TV, L>(rows, i0, i1, batch, 0, null);
+        var (i0, i1) = Half(batch, half);
+        int Op = PaddedOutput;
+        FinishRows<TV, L>(rows, i0, i1, batch, null);
         float delta = (float)LossDelta, sum = 0;
-        float* y = _y[0].P;
+        float* y = _y.P;
         for (int i = i0; i < i1; i++) sum += MathF.Log(y[i * Op + data.Labels[rows[i]]] + delta);
         _logSums[half] = sum;
+    }
+
+    /// <summary>The batch positions of <paramref name="half"/> 0 (the first batch / 2) or 1 (the rest).</summary>
+    private static (int I0, int I1) Half(int batch, int half) => half == 0 ? (0, batch / 2) : (batch / 2, batch);
+
+    /// <summary>
+    /// The phases one after another, each as <c>phase(0)</c> and <c>phase(1)</c>: on two cores at once when
+    /// <see cref="UsePair"/> says so (<see cref="Pair.Run(Action{int}[])"/>, which waits for both halves of a phase before
+    /// the next), else in the same order here. Either way every number is computed the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
+    private void RunPhases(int batch, Action<int>[] phases)
+    {
+        if (UsePair(batch)) Pair.Run(phases);
+        else foreach (var phase in phases) { phase(0); phase(1); }
     }
 
     /// <summary>
@@ -516,61 +539,58 @@ internal sealed unsafe class FastTwoLayerNet
         for (int q = s; q < e; q += 16) Sse.Prefetch0(vals + q);
     }
 
+    /// <summary>
+    /// One step in three phases, each in two halves (on two cores at once when <see cref="UsePair"/> says so; see
+    /// <see cref="RunPhases"/>): the first layer by sides of the middle column (<see cref="FirstLayerRows"/>); the rest of the
+    /// forward pass, dy, −η·δ₁ and the gradients of W2, b1 and b2 by halves of the batch (<see cref="Gradients"/>); then
+    /// W1 −= η·xᵀ·δ₁ by sides again (<see cref="UpdateW1"/>), every batch row's −η·δ₁ now written, and W2, b2, b1 ← − η·gradient
+    /// with side 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        FirstLayerBatch<TV, L>(data.X, rows, batch);
-        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput;
-        _dW2.Clear(); _db1.Clear(); _db2.Clear();
-        if (UsePair(batch))
-        {   // each core finishes every row (z1, dy) itself, then updates the rows of W1 on its side of the middle column
-            (_split, _rows, _batch, _lr) = (data, (nint)rows, batch, lr);
-            Pair.Run(_backward ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) =>
-            {
-                FinishRows<TV, L>((int*)_rows, 0, _batch, _batch, side, _split!.Labels);
-                Backward<TV, L>(_split.X, (int*)_rows, _batch, _lr, side, side);
-            });
-            _split = null;
-        }
-        else
+        EnsureBatch(batch);
+        (_split, _rows, _batch, _lr) = (data, (nint)rows, batch, lr);
+        RunPhases(batch, _stepPhases ??= new Action<int>[]
         {
-            FinishRows<TV, L>(rows, 0, batch, batch, 0, data.Labels);
-            Backward<TV, L>(data.X, rows, batch, lr, -1, 0);
-        }
-        // W2, b2, b1 ← − η·gradient
-        TV lrV = L.Broadcast(lr);
-        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P;
-        for (int k = 0; k < H * Op; k += W) L.Store(L.Subtract(L.Load(_w2.P + k), L.Multiply(L.Load(dW2 + k), lrV)), _w2.P + k);
-        for (int k = 0; k < Op; k += W) L.Store(L.Subtract(L.Load(_b2.P + k), L.Multiply(L.Load(db2 + k), lrV)), _b2.P + k);
-        for (int k = 0; k < Hp; k += W) L.Store(L.Subtract(L.Load(_b1.P + k), L.Multiply(L.Load(db1 + k), lrV)), _b1.P + k);
-        RefreshW2T();
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side),
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) =>
+            {
+                var (i0, i1) = Half(_batch, half);
+                FinishRows<TV, L>((int*)_rows, i0, i1, _batch, _split!.Labels);
+                Gradients<TV, L>(i0, i1, half, _lr);
+            },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) =>
+            {
+                UpdateW1<TV, L>(_split!.X, (int*)_rows, _batch, side);
+                if (side == 0) UpdateSecondLayer<TV, L>(_lr);
+            },
+        });
+        _split = null;
     }
 
     /// <summary>
-    /// The backward pass from the z1 and dy in the buffers of core <paramref name="buffers"/>: −η·δ₁ of every batch row into
-    /// that core's buffer, with the gradients of W2, b2 and b1 on core 0; then W1 −= η·xᵀ·δ₁ on the rows of W1 on <paramref name="side"/> 0 (left of
-    /// the middle column) or 1 (the rest) or −1 (all), one nonzero pixel at a time, batch rows in order: each element of W1
-    /// gets the same sums in the same order on one core or two.
+    /// Batch positions <paramref name="i0"/>..<paramref name="i1"/> (half <paramref name="part"/> of the batch), from their z1
+    /// and dy: −η·δ₁ = −η·(dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1) into the batch buffer, and this half's part of the gradients of W2
+    /// (z1ᵀ·dy), b2 (Σ dy) and b1 (Σ δ₁), rows in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward<TV, L>(SparseRows x, int* rows, int batch, float lr, int side, int buffers)
-        where TV : unmanaged where L : struct, ILanes<float, TV>
+    private void Gradients<TV, L>(int i0, int i1, int part, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
     {
-        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput, vectors = Hp / W;
-        float* dW2 = _dW2.P, db1 = _db1.P, db2 = _db2.P, w2t = _w2t.P;
+        int W = L.Count, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        float* dW2 = _dW2Part[part].P, db1 = _db1Part[part].P, db2 = _db2Part[part].P, w2t = _w2t.P;
+        _dW2Part[part].Clear(); _db1Part[part].Clear(); _db2Part[part].Clear();
         TV one = L.Broadcast(1f), minusLr = L.Broadcast(-lr);
-        bool gradients = buffers == 0;
-        for (int i = 0; i < batch; i++)
+        for (int i = i0; i < i1; i++)
         {
-            float* dy = _y[buffers].P + i * Op, z1 = _z[buffers].P + i * Hp, sd1 = _sd1[buffers].P + i * Hp;
-            if (gradients)
-                for (int o0 = 0; o0 < Op; o0 += W)
-                {
-                    TV d = L.Load(dy + o0);
-                    L.Store(L.Add(L.Load(db2 + o0), d), db2 + o0);                           // db2 += dy
-                    for (int h = 0; h < H; h++)                                             // dW2 += z1ᵀ·dy
-                        L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
-                }
+            float* dy = _y.P + i * Op, z1 = _z.P + i * Hp, sd1 = _sd1.P + i * Hp;
+            for (int o0 = 0; o0 < Op; o0 += W)
+            {
+                TV d = L.Load(dy + o0);
+                L.Store(L.Add(L.Load(db2 + o0), d), db2 + o0);                           // db2 += dy
+                for (int h = 0; h < H; h++)                                             // dW2 += z1ᵀ·dy
+                    L.Store(L.MultiplyAdd(L.Broadcast(z1[h]), d, L.Load(dW2 + h * Op + o0)), dW2 + h * Op + o0);
+            }
             // δ₁ = (dy·W2ᵀ) ⊙ z1 ⊙ (1 − z1)
             for (int c0 = 0; c0 < Hp; c0 += W)
             {
@@ -584,10 +604,37 @@ internal sealed unsafe class FastTwoLayerNet
                 if (o < O) s = L.MultiplyAdd(L.Broadcast(dy[o]), L.Load(w2t + o * Hp + c0), s);
                 TV z = L.Load(z1 + c0);
                 TV d = L.Multiply(L.Multiply(z, L.Subtract(one, z)), L.Add(s, t));
-                if (gradients) L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);              // db1 += δ₁
+                L.Store(L.Add(L.Load(db1 + c0), d), db1 + c0);                             // db1 += δ₁
                 L.Store(L.Multiply(minusLr, d), sd1 + c0);                                 // −η·δ₁
             }
         }
+    }
+
+    /// <summary>W2, b2, b1 ← − η·gradient, each gradient the sum of its two halves' parts (first half + second half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateSecondLayer<TV, L>(float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, H = HiddenSize, Hp = PaddedHidden, Op = PaddedOutput;
+        TV lrV = L.Broadcast(lr);
+        static void Update(float* p, float* g0, float* g1, int count, TV lrV)
+        {
+            for (int k = 0; k < count; k += L.Count) L.Store(L.Subtract(L.Load(p + k), L.Multiply(L.Add(L.Load(g0 + k), L.Load(g1 + k)), lrV)), p + k);
+        }
+        Update(_w2.P, _dW2Part[0].P, _dW2Part[1].P, H * Op, lrV);
+        Update(_b2.P, _db2Part[0].P, _db2Part[1].P, Op, lrV);
+        Update(_b1.P, _db1Part[0].P, _db1Part[1].P, Hp, lrV);
+        RefreshW2T();
+    }
+
+    /// <summary>
+    /// W1 −= η·xᵀ·δ₁ on the rows of W1 on <paramref name="side"/> 0 (left of the middle column) or 1 (the rest), from every
+    /// batch row's −η·δ₁: one nonzero pixel at a time, batch rows in order, so each element of W1 gets the same sums in the
+    /// same order on one core or two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateW1<TV, L>(SparseRows x, int* rows, int batch, int side) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count, Hp = PaddedHidden, vectors = Hp / W;
         // W1 −= η·xᵀ·δ₁, one nonzero pixel at a time: W1[j, :] += xⱼ·(−η·δ₁ᵢ), two hidden vectors per pass
         nint n = Hp;
         fixed (int* start = x.RowStart, middle = x.RowMiddle) fixed (ushort* cols = x.Columns) fixed (float* vals = x.Values)
@@ -595,8 +642,8 @@ internal sealed unsafe class FastTwoLayerNet
             for (int i = 0; i < batch; i++)
             {
                 int r = rows[i];
-                nint q0 = side == 1 ? middle[r] : start[r], q1 = side == 0 ? middle[r] : start[r + 1];
-                float* sd1 = _sd1[buffers].P + i * Hp;
+                nint q0 = side == 0 ? start[r] : middle[r], q1 = side == 0 ? middle[r] : start[r + 1];
+                float* sd1 = _sd1.P + i * Hp;
                 if (vectors > 2)
                 {   // a wide layer: each nonzero pixel's whole row of W1 at once, in memory order (one pass over the row's pixels)
                     for (nint q = q0; q < q1; q++)

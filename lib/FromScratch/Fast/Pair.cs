@@ -29,9 +29,11 @@ internal static class Pair
 
     private static int _busy;                                // 1 while a pair runs (not re-entrant, unlike a lock)
     private static readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
-    private static Action<int>? _work;
+    private static Action<int>? _work;                       // one phase, or
+    private static Action<int>[]? _phases;                   // several, each started when both halves of the one before are done
     private static int _generation, _claimed, _finished, _sleeping;   // written with Interlocked (full fences), read with Volatile
-    private static ExceptionDispatchInfo? _failure;
+    private static long _callerDone, _helperDone;            // generation·64 + phases done, for the barriers between phases
+    private static ExceptionDispatchInfo? _failure, _callerFailure;
     private static Thread? _helper;
 
     /// <summary>Runs <c>work(0)</c> here and <c>work(1)</c> on the helper; returns when both are done (rethrows the first failure).</summary>
@@ -39,28 +41,71 @@ internal static class Pair
     public static void Run(Action<int> work)
     {
         if (!Available || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { work(0); work(1); return; }
+        Start(work, null);
+    }
+
+    /// <summary>
+    /// Runs the phases in order, each in two halves at once (<c>phase(0)</c> here, <c>phase(1)</c> on the helper): a phase
+    /// starts on either core only when both halves of the phase before it are done, so a half may read what the other half
+    /// of an earlier phase wrote. One handoff to the helper for all of them. When the helper has not started by the time
+    /// half 0 of the first phase is done, every half runs here, in the same order. Rethrows the first failure; after a
+    /// failure no later phase starts. At most 63 phases; the array is not copied (pass one made once).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
+    public static void Run(Action<int>[] phases)
+    {
+        if (phases.Length is 0 or > 63) throw new ArgumentException($"Between 1 and 63 phases; got {phases.Length}.", nameof(phases));
+        if (!Available || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            foreach (var phase in phases) { phase(0); phase(1); }
+            return;
+        }
+        Start(null, phases);
+    }
+
+    /// <summary>The two-core run, with <see cref="_busy"/> taken.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
+    private static void Start(Action<int>? work, Action<int>[]? phases)
+    {
         try
         {
             _helper ??= StartHelper();
-            _failure = null;
-            _work = work;
+            (_failure, _callerFailure) = (null, null);
+            (_work, _phases) = (work, phases);
             int generation = _generation + 1;
-            Interlocked.Exchange(ref _generation, generation);     // publishes _work to the helper
+            Interlocked.Exchange(ref _generation, generation);     // publishes the work to the helper
             if (Volatile.Read(ref _sleeping) == 1) Wake.Set();
+            var first = work ?? phases![0];
             ExceptionDispatchInfo? mine = null;
-            try { work(0); }
+            try { first(0); }
             catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
             if (Claim(generation))
-            {   // the helper has not started: half 1 here too
-                try { if (mine is null) work(1); }
+            {   // the helper has not started: everything here, in order
+                try
+                {
+                    if (mine is null) first(1);
+                    for (int k = 1; mine is null && phases is not null && k < phases.Length; k++) { phases[k](0); phases[k](1); }
+                }
                 catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
             }
             else
             {
                 var spin = new SpinWait();
+                long at = (long)generation * 64;
+                for (int k = 1; phases is not null && k < phases.Length; k++)
+                {   // barrier: this half of phase k − 1 is done; wait for the helper's, then run this half of phase k
+                    if (mine is not null) _callerFailure = mine;
+                    Interlocked.Exchange(ref _callerDone, at + k);
+                    while (Volatile.Read(ref _helperDone) < at + k) spin.SpinOnce(sleep1Threshold: -1);
+                    if (mine is not null || Volatile.Read(ref _failure) is not null) break;
+                    try { phases[k](0); }
+                    catch (Exception e) { mine = ExceptionDispatchInfo.Capture(e); }
+                }
+                if (mine is not null) _callerFailure = mine;
+                Interlocked.Exchange(ref _callerDone, at + 63);           // the helper may stop waiting for any later phase
                 while (Volatile.Read(ref _finished) != generation) spin.SpinOnce(sleep1Threshold: -1);
             }
-            _work = null;
+            (_work, _phases) = (null, null);
             (mine ?? _failure)?.Throw();
         }
         finally
@@ -99,8 +144,20 @@ internal static class Pair
             }
             seen = Volatile.Read(ref _generation);
             if (!Claim(seen)) continue;                              // the caller ran half 1 itself
-            try { _work!(1); }
+            var phases = _phases;
+            try { (_work ?? phases![0])(1); }
             catch (Exception e) { _failure = ExceptionDispatchInfo.Capture(e); }
+            long at = (long)seen * 64;
+            var spin = new SpinWait();
+            for (int k = 1; phases is not null && k < phases.Length; k++)
+            {   // barrier: this half of phase k − 1 is done; wait for the caller's, then run this half of phase k
+                Interlocked.Exchange(ref _helperDone, at + k);
+                while (Volatile.Read(ref _callerDone) < at + k) spin.SpinOnce(sleep1Threshold: -1);
+                if (_failure is not null || Volatile.Read(ref _callerFailure) is not null) break;
+                try { phases[k](1); }
+                catch (Exception e) { _failure = ExceptionDispatchInfo.Capture(e); }
+            }
+            Interlocked.Exchange(ref _helperDone, at + 63);
             Interlocked.Exchange(ref _finished, seen);
         }
     }
