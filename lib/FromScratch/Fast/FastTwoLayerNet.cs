@@ -400,8 +400,7 @@ internal sealed unsafe class FastTwoLayerNet
     private int _batch;
     private float _lr;
     private SparseSplit? _split;
-    private Action<int>? _firstLayer;
-    private Action<int>[]? _stepPhases, _lossPhases;
+    private Action<int>[]? _firstLayer, _stepPhases, _lossPhases;   // the phases, made once: the halves read their arguments from the fields above
 
     /// <summary>
     /// The first layer of each batch row in its two sides (<see cref="FirstLayerPart"/>) into the batch buffers. On two cores
@@ -413,19 +412,11 @@ internal sealed unsafe class FastTwoLayerNet
     {
         EnsureBatch(batch);
         (_x, _rows, _batch) = (x, (nint)rows, batch);
-        BothHalves(batch, _firstLayer ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side));
+        RunPhases(batch, _firstLayer ??= new Action<int>[]
+        {
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_x!, (int*)_rows, _batch, side),
+        });
         _x = null;
-    }
-
-    /// <summary>
-    /// <c>halves(0)</c> and <c>halves(1)</c>: on two cores when <see cref="UsePair"/> says so, else one after the other here.
-    /// The halves read their arguments from fields set by the caller, so the delegate is created once, not per step.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
-    private void BothHalves(int batch, Action<int> halves)
-    {
-        if (UsePair(batch)) Pair.Run(halves);
-        else { halves(0); halves(1); }
     }
 
     /// <summary>
