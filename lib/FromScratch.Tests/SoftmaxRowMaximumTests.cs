@@ -22,3 +22,60 @@ public class SoftmaxRowMaximumTests
         }
     }
 }
+
+/// <summary>
+/// Functions of a matrix that is not dense (MathNet skips the zeros of a sparse matrix in <c>Map</c> unless told not to) give
+/// the same bits as of the same numbers in a dense matrix; the row helpers the softmax uses check their one-value-per-row argument.
+/// </summary>
+public class NonDenseMatrixFunctionTests
+{
+    private static (Matrix<float> sparse, Matrix<float> dense) Scores()
+    {
+        var dense = Matrix<float>.Build.Dense(6, 4);
+        dense[0, 1] = 2.5f; dense[2, 3] = -1f; dense[3, 0] = 7f; dense[5, 2] = 0.25f;   // mostly zeros: rows 1 and 4 are all zero
+        return (Matrix<float>.Build.SparseOfMatrix(dense), dense);
+    }
+
+    private static void SameBits(Matrix<float> expected, Matrix<float> actual, string what)
+    {
+        for (int r = 0; r < expected.RowCount; r++)
+            for (int c = 0; c < expected.ColumnCount; c++)
+                Assert.True(expected[r, c].Equals(actual[r, c]), $"{what} ({r}, {c}): dense {expected[r, c]}, sparse {actual[r, c]}");
+    }
+
+    [Fact]
+    public void Softmax_of_a_sparse_matrix_is_that_of_the_same_dense_matrix()
+    {
+        var (sparse, dense) = Scores();
+        SameBits(Functions.Softmax(dense), Functions.Softmax(sparse), "softmax");
+        Assert.Equal(0.25f, Functions.Softmax(sparse)[1, 0]);   // an all-zero row: four equal shares
+    }
+
+    [Fact]
+    public void Sigmoid_of_a_sparse_matrix_is_that_of_the_same_dense_matrix()
+    {
+        var (sparse, dense) = Scores();
+        SameBits(Functions.Sigmoid(dense), Functions.Sigmoid(sparse), "sigmoid");
+        Assert.Equal(0.5f, Functions.Sigmoid(sparse)[1, 0]);    // σ(0)
+    }
+
+    [Fact]
+    public void Row_maxima_fold_each_row_as_the_vector_softmax_does()
+    {
+        var m = Matrix<float>.Build.DenseOfArray(new float[,] { { 1, float.NaN, 3 }, { float.NaN, -2, -5 }, { float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity } });
+        Assert.Equal(new[] { 3f, -2f, float.NegativeInfinity }, m.RowMaxima().ToArray());
+    }
+
+    [Fact]
+    public void Per_row_helpers_name_the_count_they_expected()
+    {
+        var m = Matrix<float>.Build.Dense(3, 2, 1f);
+        var e = Assert.Throws<ArgumentException>(() => m.SubtractColumnInPlace(Vector<float>.Build.Dense(2)));
+        Assert.Contains("one value per row (3); got 2", e.Message);
+        e = Assert.Throws<ArgumentException>(() => m.DivideColumnInPlace(Vector<float>.Build.Dense(4)));
+        Assert.Contains("(3); got 4", e.Message);
+        m.SubtractColumnInPlace(Vector<float>.Build.DenseOfArray([1, 2, 3]));
+        m.DivideColumnInPlace(Vector<float>.Build.DenseOfArray([2, 4, 8]));
+        Assert.Equal(new[] { 0f, -0.25f, -0.25f, 0f, -0.25f, -0.25f }, m.ToColumnMajorArray());
+    }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch;
@@ -9,14 +10,15 @@ namespace FromScratch;
 public static partial class Functions
 {
     /// <summary>Sigmoid σ(x) = 1 / (1 + e^(−x)) of one number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: a first training loop calls it millions of times before tiering would
     public static T Sigmoid<T>(T x) where T : System.Numerics.IFloatingPointIeee754<T>
         => T.One / (T.One + T.Exp(-x));
 
     /// <summary>Sigmoid applied to every element; returns a new matrix of the same shape.</summary>
     public static Matrix<T> Sigmoid<T>(Matrix<T> x) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-        => x.Map(v => Sigmoid(v));
+        => x.Map(Sigmoid);
 
     /// <summary>Sigmoid applied to every element; returns a new vector.</summary>
     public static Vector<T> Sigmoid<T>(Vector<T> x) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-        => x.Map(v => Sigmoid(v));
+        => x.Map(Sigmoid);
 }

@@ -22,10 +22,10 @@ public static partial class Functions
     public static Matrix<T> Softmax<T>(Matrix<T> a) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         if (a.ColumnCount == 0) throw new ArgumentException($"Softmax needs at least one column; got shape ({a.RowCount}, 0).", nameof(a));
-        var max = a.FoldByRow((m, v) => m < v ? v : m, T.NegativeInfinity, Zeros.Include);   // the largest score of each row
-        var y = a.MapIndexed((r, _, v) => T.Exp(v - max[r]));   // exp(a − max of its row): no overflow
-        var sum = y.RowSums();                                   // Σ exp of each row
-        y.MapIndexedInplace((r, _, v) => v / sum[r]);
+        var y = Matrix<T>.Build.DenseOfMatrix(a);   // a dense copy to work on
+        y.SubtractColumnInPlace(y.RowMaxima());   // a − the largest score of its row: every exponent ≤ 0, no overflow
+        y.MapInplace(T.Exp);                      // exp(a − max)
+        y.DivideColumnInPlace(y.RowSums());       // ÷ Σ exp of its row
         return y;
     }
 }

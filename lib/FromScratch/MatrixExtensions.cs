@@ -269,6 +269,59 @@ public static class MatrixExtensions
         }
     }
 
+    /// <summary>
+    /// The largest value of each row: numpy's <c>np.max(x, axis=1)</c>. Folds each row from −∞ with <c>m &lt; v ? v : m</c>,
+    /// as <see cref="Vector{T}"/>'s softmax does, so a NaN is skipped the same way in both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    internal static Vector<T> RowMaxima<T>(this Matrix<T> m) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        int n = m.RowCount;
+        var max = new T[n];
+        Array.Fill(max, T.NegativeInfinity);
+        for (int c = 0; c < m.ColumnCount; c++)
+        {
+            var column = Column(m, c);
+            for (int r = 0; r < n; r++) max[r] = max[r] < column[r] ? column[r] : max[r];
+        }
+        return Vector<T>.Build.Dense(max);
+    }
+
+    /// <summary>Subtracts <c>perRow[r]</c> from every element of row r, in place: numpy's <c>x -= v[:, None]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    internal static void SubtractColumnInPlace<T>(this Matrix<T> m, Vector<T> perRow) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        var v = PerRow(m, perRow);
+        for (int c = 0; c < m.ColumnCount; c++)
+        {
+            var column = Column(m, c);
+            for (int r = 0; r < column.Length; r++) column[r] -= v[r];
+        }
+    }
+
+    /// <summary>Divides every element of row r by <c>perRow[r]</c>, in place: numpy's <c>x /= v[:, None]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
+    internal static void DivideColumnInPlace<T>(this Matrix<T> m, Vector<T> perRow) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        var v = PerRow(m, perRow);
+        for (int c = 0; c < m.ColumnCount; c++)
+        {
+            var column = Column(m, c);
+            for (int r = 0; r < column.Length; r++) column[r] /= v[r];
+        }
+    }
+
+    /// <summary>Column c of a dense matrix, as its run of the storage array (the helpers above take only dense matrices).</summary>
+    private static Span<T> Column<T>(Matrix<T> m, int c) where T : struct, IEquatable<T>, IFormattable
+        => m.Storage is DenseColumnMajorMatrixStorage<T> dense
+            ? dense.Data.AsSpan(c * m.RowCount, m.RowCount)
+            : throw new ArgumentException($"Expected a dense matrix; got {m.Storage.GetType().Name} of shape {m.Shape()}.", nameof(m));
+
+    private static T[] PerRow<T>(Matrix<T> m, Vector<T> perRow) where T : struct, IEquatable<T>, IFormattable
+        => perRow.Count == m.RowCount && perRow.Storage is DenseVectorStorage<T> dense
+            ? dense.Data
+            : throw new ArgumentException($"Expected a dense vector of one value per row ({m.RowCount}); got {perRow.Count} values.", nameof(perRow));
+
     /// <summary>The sum of each column as a (1, n) row: numpy's <c>np.sum(x, axis=0)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     public static Matrix<T> SumRows<T>(this Matrix<T> m) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
