@@ -10,13 +10,34 @@ internal sealed record GridCell(int Hidden, int Batch, int Iterations, double Se
 /// <summary>What the numpy reference (bench/reference/two_layer_net.py) measured.</summary>
 internal sealed record NumpyResult(string Version, string Blas, bool ReferenceBlas, string Libraries,
     double TrainSeconds, double TrainCpuSeconds, double TestAccuracy, double LoadSeconds,
-    double? NumgradSeconds, IReadOnlyList<GridCell> Grid);
+    double? NumgradSeconds, IReadOnlyList<GridCell> Grid)
+{
+    /// <summary>Every training time measured, in order (the row shows the best, as for the C# rows).</summary>
+    public IReadOnlyList<double> TrainTimes { get; init; } = [TrainSeconds];
+
+    /// <summary>This result with one more training run (time and CPU time) of the same script: the best of all of them counts.</summary>
+    public NumpyResult WithRun(double seconds, double cpuSeconds)
+        => (seconds < TrainSeconds ? this with { TrainSeconds = seconds, TrainCpuSeconds = cpuSeconds } : this) with { TrainTimes = [.. TrainTimes, seconds] };
+}
 
 /// <summary>What the PyTorch reference (bench/reference/two_layer_net_torch.py) measured, per thread count.</summary>
 internal sealed record TorchResult(string Version, IReadOnlyList<(int Threads, double Seconds, double Cpu)> Runs, double TestAccuracy,
     IReadOnlyList<GridCell> Grid)
 {
     public (int Threads, double Seconds, double Cpu) Best => Runs.MinBy(r => r.Seconds);
+
+    /// <summary>How many runs each thread count had (one each, unless <see cref="WithRun"/> added some).</summary>
+    public IReadOnlyDictionary<int, int> RunsPerThreads { get; init; } = new Dictionary<int, int>();
+
+    /// <summary>This result with one more run at <paramref name="threads"/>: that thread count's row keeps its best run.</summary>
+    public TorchResult WithRun(int threads, double seconds, double cpu)
+    {
+        var runs = Runs.Select(r => r.Threads == threads && seconds < r.Seconds ? (Threads: threads, Seconds: seconds, Cpu: cpu) : r).ToList();
+        if (!runs.Any(r => r.Threads == threads)) runs.Add((threads, seconds, cpu));
+        var counts = Runs.Select(r => r.Threads).Distinct().ToDictionary(t => t, t => RunsPerThreads.GetValueOrDefault(t, 1));
+        counts[threads] = counts.GetValueOrDefault(threads, 0) + 1;
+        return this with { Runs = runs, RunsPerThreads = counts };
+    }
 }
 
 /// <summary>Runs the Python references with Debian's /usr/bin/python3 and reads the JSON line they print.</summary>

@@ -17,4 +17,31 @@ public class BenchPeerTests
         Assert.StartsWith("skipped", note);
         Assert.Contains("sudo apt-get install python3-numpy libopenblas0-pthread python3-torch", note);
     }
+
+    [Fact]
+    public void A_second_numpy_run_counts_only_when_faster_and_every_time_is_kept()
+    {
+        var first = new NumpyResult("1.24", "OpenBLAS", false, "libopenblas.so", TrainSeconds: 12.0, TrainCpuSeconds: 20.0, TestAccuracy: 0.93,
+            LoadSeconds: 0.5, NumgradSeconds: 6.0, Grid: []);
+        var slower = first.WithRun(14.0, 25.0);
+        Assert.Equal((12.0, 20.0), (slower.TrainSeconds, slower.TrainCpuSeconds));
+        var faster = slower.WithRun(10.5, 18.0);
+        Assert.Equal((10.5, 18.0), (faster.TrainSeconds, faster.TrainCpuSeconds));
+        Assert.Equal([12.0, 14.0, 10.5], faster.TrainTimes);
+        Assert.Equal((0.93, 6.0), (faster.TestAccuracy, faster.NumgradSeconds!.Value));   // the rest is the first run's
+    }
+
+    [Fact]
+    public void A_second_torch_run_improves_only_its_thread_count()
+    {
+        var first = new TorchResult("1.13", [(1, 7.0, 7.0), (2, 8.0, 15.0)], 0.93, []);
+        var again = first.WithRun(1, 6.0, 6.1);
+        Assert.Equal([(1, 6.0, 6.1), (2, 8.0, 15.0)], again.Runs);
+        Assert.Equal(2, again.RunsPerThreads[1]);
+        Assert.Equal(1, again.RunsPerThreads[2]);
+        Assert.Equal((1, 6.0, 6.1), again.Best);
+        var slower = again.WithRun(1, 9.0, 9.0);
+        Assert.Equal((1, 6.0, 6.1), slower.Best);
+        Assert.Equal(3, slower.RunsPerThreads[1]);
+    }
 }

@@ -59,4 +59,19 @@ public class FmaProbeTests
         Assert.True(r.GflopsOneCore > 0 && r.GflopsAllCores > 0);
         Assert.True(r.GflopsAllCores <= r.Threads * r.GflopsOneCore * 1.1 + 1e-9, $"{r.GflopsAllCores} on all cores vs {r.GflopsOneCore} on one");
     }
+
+    [Fact]
+    public void Of_two_probes_the_faster_trusted_one_sets_the_floor()
+    {
+        var slow = new FmaProbe.Result(256, 2, 90, 170);
+        var fast = new FmaProbe.Result(256, 2, 95, 185);
+        var busy = new FmaProbe.Result(256, 2, 100, 120, Unscaled: true);
+        var capped = new FmaProbe.Result(256, 2, 100, 200, Capped: true);
+        Assert.Same(fast, FmaProbe.Best(slow, fast));
+        Assert.Same(fast, FmaProbe.Best(fast, slow));
+        Assert.Same(slow, FmaProbe.Best(busy, slow));   // an untrusted probe never wins over a trusted one, however fast
+        Assert.Same(slow, FmaProbe.Best(slow, capped));
+        Assert.Same(capped, FmaProbe.Best(busy, capped));   // both untrusted: the higher, still flagged
+        Assert.True(FmaProbe.Best(busy, capped).Capped);
+    }
 }
