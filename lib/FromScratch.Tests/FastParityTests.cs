@@ -225,6 +225,34 @@ public class FastTwoCoreTests
         }
     }
 
+    [Fact]
+    public void The_chooser_measures_both_ways_again_as_soon_as_the_chosen_way_gets_slower_than_the_other_was()
+    {
+        // two cores win the trials, then the helper loses its core (another process took it): two-core calls now stall
+        var chooser = new PairChooser();
+        var seen = new List<bool>();
+        for (int call = 0; call < PairChooser.Trials; call++) { bool two = chooser.UseTwo; seen.Add(two); chooser.Record(two, two ? 100 : 300); }
+        Assert.True(chooser.UseTwo);
+        int calls = 0;
+        while (chooser.UseTwo && calls < PairChooser.Round) { chooser.Record(true, 3_000); calls++; }   // every two-core call stalls
+        Assert.True(calls <= PairChooser.Window, $"still on two cores after {calls} stalled calls");
+        for (int call = 0; call < PairChooser.Trials; call++) { bool two = chooser.UseTwo; seen.Add(two); chooser.Record(two, two ? 3_000 : 300); }
+        Assert.Equal(PairChooser.Trials / 2, seen.Skip(PairChooser.Trials).Count(t => t));             // both ways measured again
+        for (int call = 0; call < PairChooser.Round - PairChooser.Trials; call++) { Assert.False(chooser.UseTwo); chooser.Record(false, 300); }
+    }
+
+    [Fact]
+    public void The_chooser_keeps_a_way_that_stays_as_fast_as_it_measured()
+    {
+        var chooser = new PairChooser();
+        for (int call = 0; call < PairChooser.Trials; call++) { bool two = chooser.UseTwo; chooser.Record(two, two ? 100 : 300); }
+        for (int call = 0; call < PairChooser.Round - PairChooser.Trials; call++)
+        {
+            Assert.True(chooser.UseTwo, $"call {call} of the round left two cores");
+            chooser.Record(true, call % 7 == 0 ? 250 : 110);   // noise, but never slower than one core measured
+        }
+    }
+
     [Theory]
     [InlineData(20, 1)] [InlineData(20, 777)] [InlineData(33, 2500)]
     public void Accuracy_in_two_halves_counts_the_same_as_in_row_blocks_on_all_cores(int hidden, int rows)

@@ -685,11 +685,14 @@ internal sealed unsafe class FastTwoLayerNet
     }
 
     /// <summary>
-    /// Evaluations on a two-core machine run as two halves on <see cref="Pair"/> (its helper thread is awake right after a
-    /// training step, and a thread-pool round trip would compete with it for the second core); with more cores, in row blocks
-    /// on all of them.
+    /// Evaluations on a two-core machine run on <see cref="Pair"/>, both cores taking blocks of <see cref="PairBlock"/> rows
+    /// in turn (its helper thread is awake right after a training step, and a thread-pool round trip would compete with it for
+    /// the second core); with more cores, in row blocks on all of them.
     /// </summary>
     internal static bool EvaluateInPairs { get; set; } = Environment.ProcessorCount <= 2;
+
+    /// <summary>Rows per block the two cores of an evaluation take in turn (a count is a whole number: the order never matters).</summary>
+    internal const int PairBlock = 2048;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
     private double AccuracyCore<TV, L>(SparseSplit data) where TV : unmanaged where L : struct, ILanes<float, TV>
@@ -697,9 +700,14 @@ internal sealed unsafe class FastTwoLayerNet
         const int Block = 1024;
         int n = data.Count, correct = 0;
         if (EvaluateInPairs)
-        {
+        {   // both cores take blocks of rows until none is left: a core that another process slows down takes fewer
             int[] counts = new int[2];
-            Pair.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => counts[half] = CorrectIn<TV, L>(data, half == 0 ? 0 : n / 2, half == 0 ? n / 2 : n));
+            int next = 0, blocks = (n + PairBlock - 1) / PairBlock;
+            Pair.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) =>
+            {
+                for (int b; (b = Interlocked.Increment(ref next) - 1) < blocks;)
+                    counts[half] += CorrectIn<TV, L>(data, b * PairBlock, Math.Min(n, b * PairBlock + PairBlock));
+            });
             correct = counts[0] + counts[1];
         }
         else

@@ -166,14 +166,21 @@ internal static class Pair
 /// <summary>
 /// Chooses between one core and <see cref="Pair"/> by measuring both, again and again: in every round of
 /// <see cref="Round"/> calls the first <see cref="Trials"/> alternate between the two, and the rest use the faster.
-/// A busy machine (the helper thread often without a core) thus falls back to one core; an idle one uses two.
-/// Both ways compute the same numbers, so the choice changes only the time.
+/// The rest are watched too, <see cref="Window"/> calls at a time: when the chosen way's mean becomes more than
+/// <see cref="Slack"/> times the other way's trial mean (another process took the helper's core, so two-core calls wait for
+/// it), a new round starts at once instead of at the round's end. A busy machine thus falls back to one core within a few
+/// dozen calls; an idle one uses two. Both ways compute the same numbers, so the choice changes only the time.
 /// </summary>
 internal sealed class PairChooser
 {
-    public const int Round = 512, Trials = 16;
+    public const int Round = 512, Trials = 16, Window = 16;
+
+    /// <summary>How much slower than the other way's trials the chosen way may get before both are measured again.</summary>
+    public const double Slack = 1.5;
+
     private int _call;
-    private long _one, _two;
+    private long _one, _two, _window;
+    private double _otherMean;
     private bool _useTwo = true;
 
     /// <summary>Whether the next call should use two cores.</summary>
@@ -191,7 +198,21 @@ internal sealed class PairChooser
         if (inRound < Trials)
         {
             if (usedTwo) _two += ticks; else _one += ticks;
-            if (inRound == Trials - 1) { _useTwo = _two < _one; _one = _two = 0; }
+            if (inRound == Trials - 1)
+            {
+                _useTwo = _two < _one;
+                _otherMean = (double)(_useTwo ? _one : _two) / (Trials / 2);
+                _one = _two = _window = 0;
+            }
+        }
+        else
+        {
+            _window += ticks;
+            if ((inRound - Trials) % Window == Window - 1)
+            {
+                if (_window > Window * _otherMean * Slack) _call = _call - inRound + Round - 1;   // the next call starts a new round
+                _window = 0;
+            }
         }
         _call++;
     }
