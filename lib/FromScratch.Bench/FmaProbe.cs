@@ -46,10 +46,6 @@ internal static class FmaProbe
     }
 
     /// <summary>
-    /// The best of the rounds on one core and on all cores; an all-core figure above (threads × one core) × 1.1 cannot be
-    /// (a round timed while the clock was stalled or another process woke), so it is capped at threads × one core and flagged.
-    /// </summary>
-    /// <summary>
     /// The higher of two probes of the same run (the floor is what the machine can do, so the faster trusted one counts);
     /// an untrusted probe (capped or unscaled) counts only when both are.
     /// </summary>
@@ -60,6 +56,10 @@ internal static class FmaProbe
         return b.GflopsAllCores > a.GflopsAllCores ? b : a;
     }
 
+    /// <summary>
+    /// The best of the rounds on one core and on all cores; an all-core figure above (threads × one core) × 1.1 cannot be
+    /// (a round timed while the clock was stalled or another process woke), so it is capped at threads × one core and flagged.
+    /// </summary>
     internal static Result Plausible(int bits, int threads, IReadOnlyList<double> oneCore, IReadOnlyList<double> allCores)
     {
         double one = oneCore.Max();
