@@ -120,7 +120,7 @@ public static class Trainer
     }
 
     /// <summary>
-    /// The loop both trainers share (this one and <see cref="Fast.FastTrainer"/>): one batch sampler, so the same seed gives the
+    /// The loop both trainers share (this one and the fast engine's <c>FastTrainer</c>): one batch sampler, so the same seed gives the
     /// same batches on either path; the loss of every step into the history with the divergence check; an evaluation at
     /// iteration 0 and after every epoch. <paramref name="step"/> trains on one batch (row indices into the training set) and returns
     /// the batch loss after the update; <paramref name="evaluate"/> returns the training and test accuracy.
