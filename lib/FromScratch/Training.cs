@@ -61,6 +61,12 @@ public sealed class TrainingHistory
     public IEnumerable<double> TestAccuracy => Epochs.Select(e => e.TestAccuracy);
     /// <summary>The wall-clock time of the whole run.</summary>
     public TimeSpan Elapsed { get; internal set; }
+
+    /// <summary>
+    /// Which code trained: <c>"the readable Trainer.Train on TwoLayerNet&lt;float&gt;"</c> (the network's own Gradient and Loss,
+    /// the code you can read and change), or the fast engine's own description.
+    /// </summary>
+    public string TrainedBy { get; internal set; } = "";
 }
 
 /// <summary>
@@ -107,7 +113,7 @@ public static class Trainer
 
         var xBatch = Matrix<T>.Build.Dense(options.BatchSize, xTrain.ColumnCount);   // (batch, 784), filled in place every step
         var tBatch = Matrix<T>.Build.Dense(options.BatchSize, tTrain.ColumnCount);   // (batch, 10)
-        return Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
+        var history = Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
             step: batchMask =>
             {
                 xTrain.SelectRows(batchMask, into: xBatch);   // x_train[batch_mask]
@@ -117,7 +123,13 @@ public static class Trainer
                 return double.CreateChecked(net.Loss(xBatch, tBatch));
             },
             evaluate: () => (net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest)));
+        history.TrainedBy = $"the readable Trainer.Train on {Describe(net)}";
+        return history;
     }
+
+    /// <summary>A network's type as C# spells it: <c>TwoLayerNet&lt;float&gt;</c>.</summary>
+    internal static string Describe<T>(INetwork<T> net) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+        => $"{net.GetType().Name.Split('`')[0]}<{Sizes.TypeName<T>()}>";
 
     /// <summary>
     /// The loop both trainers share (this one and the fast engine's <c>FastTrainer</c>): one batch sampler, so the same seed gives the
