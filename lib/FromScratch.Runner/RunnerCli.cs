@@ -17,6 +17,9 @@ namespace FromScratch.Runner;
 public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, string OutDir, bool Quick,
     IReadOnlyList<KeyValuePair<string, string>> Parameters, TimeSpan CellTimeout, bool Child = false)
 {
+    /// <summary>Internal (child): datasets that cannot be had, loader class → why.</summary>
+    public IReadOnlyDictionary<string, string> MissingDatasets { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The default per-cell timeout: long enough for the tutorial's full runs, short enough for a CI job.</summary>
     public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(20);
 
@@ -68,13 +71,15 @@ public static class RunnerCli
     private static readonly Option<int> s_cellTimeout = CliOption.Int("--cell-timeout", "fail a cell that runs longer than this many seconds",
         (int)RunnerOptions.DefaultCellTimeout.TotalSeconds, min: 1, max: 24 * 3600, helpName: "SECONDS");
     private static readonly Option<bool> s_child = new("--child") { Hidden = true };
+    // Internal (parent → child): a dataset that cannot be had, LOADER=why; the child leaves out the cells from its first load on.
+    private static readonly Option<string[]> s_missingDataset = new("--missing-dataset") { Hidden = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
 
     public static RootCommand Command { get; } = new(
         "Runs C# notebooks headless, each in a fresh kernel with the notebook's folder as working directory, and writes the " +
         "executed notebook and a self-contained HTML page per notebook. Exit code: 0 when every notebook ran, 1 when one failed " +
         "(all are still run; a summary names each failure), 2 for bad arguments or notebooks, 130/143 on SIGINT/SIGTERM.")
     {
-        s_notebooks, s_out, s_quick, s_param, s_cellTimeout, s_child,
+        s_notebooks, s_out, s_quick, s_param, s_cellTimeout, s_child, s_missingDataset,
     };
 
     public static Task<int> MainAsync(string[] args)
@@ -106,7 +111,10 @@ public static class RunnerCli
             parse.GetValue(s_quick),
             parse.GetValue(s_param) ?? [],
             TimeSpan.FromSeconds(parse.GetValue(s_cellTimeout)),
-            parse.GetValue(s_child));
+            parse.GetValue(s_child))
+        {
+            MissingDatasets = (parse.GetValue(s_missingDataset) ?? []).Select(NotebookParameters.ParseAssignment).ToDictionary(p => p.Key, p => p.Value),
+        };
 
         if (options.Notebooks.FirstOrDefault(n => !File.Exists(n)) is { } missing) return CliApp.Fail(Command, $"notebook not found: {missing}");
         // Every notebook and every parameter is checked before the first cell runs.
@@ -161,7 +169,8 @@ public static class RunnerCli
         var summary = new RunSummary();
         foreach (var (path, notebook) in notebooks)
         {
-            if (DatasetCheck.Needed(notebook).FirstOrDefault(missing.ContainsKey) is { } loader)
+            var lacking = DatasetCheck.Needed(notebook).Where(missing.ContainsKey).ToList();
+            if (lacking.Count > 0 && !DatasetCheck.CanRunInPart(notebook, lacking) && lacking[0] is var loader)
             {
                 // It would fail at its first load after minutes of retries: the reason was printed at the start.
                 summary.Add(Path.GetFileNameWithoutExtension(path), new ChildResult(false, null,
@@ -169,7 +178,10 @@ public static class RunnerCli
                 continue;
             }
             var stopwatch = Stopwatch.StartNew();
-            var (result, lines) = await run.ChildAsync(ChildArguments(options, path), Path.GetDirectoryName(path)!, echo: true);
+            var args = ChildArguments(options, path);
+            // It runs up to the first cell that loads a dataset that cannot be had, and says what it left out (notebook 08).
+            foreach (var l in lacking) args.InsertRange(0, ["--missing-dataset", $"{l}={(RunSummary.FirstLine(missing[l]) is { Length: > 0 } why ? why : "missing")}"]);
+            var (result, lines) = await run.ChildAsync(args, Path.GetDirectoryName(path)!, echo: true);
             // A signal ended the child: the handler cleans up and decides the exit code (130/143), not this loop.
             if (run.Stopping) return await run.Stopped;
             summary.Add(Path.GetFileNameWithoutExtension(path), result ?? new ChildResult(false, null,
@@ -223,8 +235,15 @@ public static class RunnerCli
         }
         foreach (var (loader, message) in missing)
         {
-            var users = needing.Where(n => n.Loaders.Contains(loader)).Select(n => Path.GetFileNameWithoutExtension(n.Path));
-            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had, so {string.Join(", ", users)} will not run. The loader says:");
+            var users = needing.Where(n => n.Loaders.Contains(loader)).ToList();
+            var notRun = users.Where(n => !DatasetCheck.CanRunInPart(n.Notebook, missing.Keys)).Select(n => Path.GetFileNameWithoutExtension(n.Path)).ToList();
+            var inPart = users.Where(n => DatasetCheck.CanRunInPart(n.Notebook, missing.Keys)).Select(n => Path.GetFileNameWithoutExtension(n.Path)).ToList();
+            var consequence = string.Join("; ", new[]
+            {
+                notRun.Count > 0 ? $"{string.Join(", ", notRun)} will not run" : null,
+                inPart.Count > 0 ? $"{string.Join(", ", inPart)} will run without the cells that need it" : null,
+            }.Where(c => c is not null));
+            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had, so {consequence}. The loader says:");
             foreach (var line in message.Split('\n')) Console.WriteLine("    " + line);
         }
         if (missing.Count > 0 && packages.Count > 0 && !DebianPackage.CanInstall)
@@ -238,7 +257,7 @@ public static class RunnerCli
     {
         // The kernel redirects Console while a cell runs (also one that timed out and still runs): log to the real stdout.
         var log = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, TextWriter.Synchronized(log));
+        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, TextWriter.Synchronized(log), options.MissingDatasets);
         var name = result.Name;
         var ipynb = Path.Combine(options.OutDir, name + ".ipynb");
         var html = Path.Combine(options.OutDir, name + ".html");
@@ -246,7 +265,7 @@ public static class RunnerCli
         AtomicFile.WriteAllText(html, HtmlPage.Render(result));
         log.WriteLine($"  wrote {ipynb} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
         var failure = result.Failure;
-        var childResult = new ChildResult(failure is null, failure?.CellNumber, failure is null ? null : RunSummary.FirstLine(failure.Message));
+        var childResult = new ChildResult(failure is null, failure?.CellNumber, failure is null ? null : RunSummary.FirstLine(failure.Message)) { Skipped = result.Skipped };
         log.WriteLine(ResultMarker + JsonSerializer.Serialize(childResult));
         log.Flush();
         // A cell that timed out may still be running on another thread: end the process, not just this method.
@@ -255,7 +274,11 @@ public static class RunnerCli
     }
 
     /// <summary>What one child reports.</summary>
-    internal sealed record ChildResult(bool Succeeded, int? Cell, string? Error);
+    internal sealed record ChildResult(bool Succeeded, int? Cell, string? Error)
+    {
+        /// <summary>What the notebook left out and why (it ran in part), or null.</summary>
+        public string? Skipped { get; init; }
+    }
 
     /// <summary>The parent's running state: the current child, the temporary folder, and the signal handling.</summary>
     private sealed class RunState(string tempDir, string outDir) : IDisposable
