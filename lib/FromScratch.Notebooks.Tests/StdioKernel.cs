@@ -126,6 +126,17 @@ public static class ProcFs
     /// <summary>The parent process id, or null when the process is gone.</summary>
     public static int? Parent(int pid) => Stat(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : null;
 
+    /// <summary>A field of /proc/PID/status (e.g. <c>SigIgn</c>), or null when the process is gone.</summary>
+    public static string? Status(int pid, string field)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal))?[(field.Length + 1)..].Trim();
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
     /// <summary>The command line, for messages.</summary>
     public static string CommandLine(int pid)
     {

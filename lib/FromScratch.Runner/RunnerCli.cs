@@ -84,6 +84,7 @@ public static class RunnerCli
 
     public static Task<int> MainAsync(string[] args)
     {
+        Signals.Install(); // first: from here on SIGINT/SIGTERM end the process (and, once a run has started, clean it up)
         CliOption.RejectUnknownOptions(s_notebooks);
         Command.SetAction(_ => 0);
         return CliApp.RunAsync(Command, args, parse => RunAsync(parse),
@@ -152,13 +153,24 @@ public static class RunnerCli
     private static async Task<int> RunAllAsync(RunnerOptions options, string? root, List<(string Path, JsonObject Notebook)> notebooks)
     {
         ProcessTree.BecomeSubreaper();
-        // A private temporary folder for everything this run (and what it starts) creates; removed at the end and on a signal.
-        var temp = Directory.CreateTempSubdirectory("fromscratch-runner-");
-        Environment.SetEnvironmentVariable("TMPDIR", temp.FullName);
+        // A private temporary folder for everything this run (and what it starts) creates; removed at the end and on a signal
+        // (the run state takes the signals before it creates the folder, so no moment leaves it behind).
+        using var run = new RunState(options.OutDir);
+        try
+        {
+            return await RunNotebooksAsync(options, notebooks, root, run);
+        }
+        catch (Exception) when (run.Stopping)
+        {
+            // A signal is cleaning up under this thread's feet (the temporary folder is gone, the child killed): its exit code wins.
+            return await run.Stopped;
+        }
+    }
+
+    private static async Task<int> RunNotebooksAsync(RunnerOptions options, List<(string Path, JsonObject Notebook)> notebooks, string? root, RunState run)
+    {
+        Environment.SetEnvironmentVariable("TMPDIR", run.TempDir);
         AtomicFile.RemoveLeftovers(options.OutDir);
-        using var run = new RunState(temp.FullName, options.OutDir);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; run.Stop(130); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; run.Stop(143); });
 
         var quick = options.Quick ? " (--quick)" : "";
         var overrides = options.Parameters.Count > 0 ? $", --param {string.Join(" ", options.Parameters.Select(p => $"{p.Key}={p.Value}"))}" : "";
@@ -212,9 +224,10 @@ public static class RunnerCli
         string? checkFailure = null;
         async Task<Dictionary<string, string>> Check()
         {
-            var check = Path.Combine(run.TempDir, "setup-check.ipynb");
+            var temp = run.TempDir ?? throw new OperationCanceledException("stopped");
+            var check = Path.Combine(temp, "setup-check.ipynb");
             File.WriteAllText(check, DatasetCheck.Notebook(first.Notebook, loaders).ToJsonString());
-            var outDir = Path.Combine(run.TempDir, "setup-check-out");
+            var outDir = Path.Combine(temp, "setup-check-out");
             var (result, lines) = await run.ChildAsync(["--child", "--out", outDir, check], Path.GetDirectoryName(first.Path)!, echo: false);
             checkFailure = result is { Succeeded: true } ? null : result?.Error ?? $"exit code {run.LastExitCode}";
             return DatasetCheck.Parse(lines);
@@ -281,11 +294,22 @@ public static class RunnerCli
     }
 
     /// <summary>The parent's running state: the current child, the temporary folder, and the signal handling.</summary>
-    private sealed class RunState(string tempDir, string outDir) : IDisposable
+    private sealed class RunState : IDisposable
     {
+        private readonly string _outDir;
         private Process? _current;
         private int _stopping;
         private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RunState(string outDir)
+        {
+            _outDir = outDir;
+            Signals.OnStop(Stop);   // a signal from here on cleans up whatever of the run exists (it may call Stop at once)
+            lock (this)
+            {
+                if (!Stopping) TempDir = Directory.CreateTempSubdirectory("fromscratch-runner-").FullName;
+            }
+        }
 
         /// <summary>A signal arrived: <see cref="Stop"/> is ending the run.</summary>
         public bool Stopping => Volatile.Read(ref _stopping) != 0;
@@ -293,7 +317,7 @@ public static class RunnerCli
         /// <summary>The exit code once <see cref="Stop"/> has cleaned up.</summary>
         public Task<int> Stopped => _stopped.Task;
 
-        public string TempDir { get; } = tempDir;
+        public string? TempDir { get; private set; }
         public int LastExitCode { get; private set; }
 
         public async Task<(ChildResult? Result, List<string> Lines)> ChildAsync(IEnumerable<string> args, string workingDirectory, bool echo)
@@ -351,8 +375,12 @@ public static class RunnerCli
 
         public void Dispose()
         {
-            AtomicFile.RemoveLeftovers(outDir);
-            try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (!Stopping) Signals.OnStop(null);   // the run is over: a late signal just ends the process
+            AtomicFile.RemoveLeftovers(_outDir);
+            string? temp;
+            lock (this) (temp, TempDir) = (TempDir, null);
+            if (temp is null) return;
+            try { Directory.Delete(temp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }
