@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FromScratch.Data;
+using FromScratch.Optimizers;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch;
@@ -99,21 +100,45 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate<T>(data.Train.X.RowCount);   // the learning rate's own message before the optimizer's
+        return Train(net, data, options, new Sgd<T>(options.LearningRate), onEpoch, onStep);
+    }
+
+    /// <summary>
+    /// <see cref="Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> with another
+    /// optimizer than SGD (<see cref="Momentum{T}"/>, <see cref="AdaGrad{T}"/>, <see cref="Adam{T}"/>, …): each step is
+    /// <c>optimizer.Update(net.Params, grads)</c>, and the optimizer's own learning rate is used instead of
+    /// <see cref="TrainingOptions.LearningRate"/>. The optimizer keeps its state, so give each network its own. The fast path
+    /// (<see cref="Fast.FastTrainer"/>) is SGD only; this readable loop is the one that takes an optimizer.
+    /// </summary>
+    /// <param name="net">The network; its parameters are updated in place.</param>
+    /// <param name="data">Training and test splits, labels one-hot.</param>
+    /// <param name="options">Iterations, batch size and seed.</param>
+    /// <param name="optimizer">The update rule and its state.</param>
+    /// <param name="onEpoch">Called after each evaluation.</param>
+    /// <param name="onStep">Called after each step with the iteration and the batch loss.</param>
+    public static TrainingHistory Train<T>(INetwork<T> net, Dataset<T> data, TrainingOptions options, IOptimizer<T> optimizer,
+        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(optimizer);
         var clock = Stopwatch.StartNew();
         var ((xTrain, tTrain), (xTest, tTest)) = data;
         options.Validate<T>(xTrain.RowCount);
         RequireData(data, net.InputSize, net.OutputSize, net.Params);
-        T lr = T.CreateChecked(options.LearningRate);
 
         var xBatch = Matrix<T>.Build.Dense(options.BatchSize, xTrain.ColumnCount);   // (batch, 784), filled in place every step
         var tBatch = Matrix<T>.Build.Dense(options.BatchSize, tTrain.ColumnCount);   // (batch, 10)
-        return Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
+        return Loop(options with { LearningRate = optimizer.LearningRate }, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
             step: batchMask =>
             {
                 xTrain.SelectRows(batchMask, into: xBatch);   // x_train[batch_mask]
                 tTrain.SelectRows(batchMask, into: tBatch);   // t_train[batch_mask]
                 var grads = net.Gradient(xBatch, tBatch);
-                Sgd.Update(net.Params, grads, lr);
+                optimizer.Update(net.Params, grads);
                 return double.CreateChecked(net.Loss(xBatch, tBatch));
             },
             evaluate: () => (net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest)));
