@@ -10,6 +10,9 @@ public sealed class Relu<T> : ILayer<T> where T : struct, System.Numerics.IFloat
 {
     private bool[,]? mask;   // true where x ≤ 0
 
+    /// <summary>max(0, x) (the same in training and inference).</summary>
+    public Matrix<T> Forward(Matrix<T> x, bool train) => Forward(x);
+
     /// <summary>max(0, x) of every element, same shape as x.</summary>
     public Matrix<T> Forward(Matrix<T> x)
     {
