@@ -123,6 +123,26 @@ public static class NotebookExpectations
                 @"^Fashion-MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[78]\d{3}  Test Accuracy : 0\.[78]\d{3}$",
                 @"^Draw a piece of clothing — Fashion-MNIST: a drawing pad for a 784-20-10 network",
             ]),
+        // 09–13, the chapter on techniques for learning (their checks: ChapterExpectations.cs)
+        ["09-optimizers"] = new(
+            MinCharts: 3,   // the zig-zag, the four paths, the MNIST losses
+            Patterns:
+            [
+                @"^SGD +by hand vs library: .*; after 30 steps \(-0\.3504, 0\.0848\)",
+                @"^Momentum +by hand vs library: .*; after 30 steps \(0\.8964, 0\.0881\)",
+                @"^AdaGrad +by hand vs library: .*; after 30 steps \(-0\.1202, 0\.0000\)",
+                @"^Adam +by hand vs library: .*; after 30 steps \(0\.1360, 0\.3182\)",
+                @"^Adam \(learning rate 0\.001\): 784-100-100-100-100-10, batch 128: done",
+            ],
+            Check: ChapterExpectations.Optimizers),
+        ["10-weight-init"] = new(
+            MinCharts: 8,   // 7 rows of histograms, the MNIST losses
+            Patterns:
+            [
+                @"^W1: n = 784; He = N\(0,1\)·√\(2/784\): max \|Δ\| = 0\.0E\+0; Xavier = N\(0,1\)·√\(1/784\): max \|Δ\| = 0\.0E\+0$",
+                @"^W3: n = 100; He",
+            ],
+            Check: ChapterExpectations.WeightInit),
     };
 
     /// <summary>The first match of <paramref name="pattern"/>'s group 1, as a number, must be ≤ <paramref name="max"/>.</summary>

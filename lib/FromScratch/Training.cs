@@ -117,8 +117,12 @@ public static class Trainer
     /// <param name="optimizer">The update rule and its state.</param>
     /// <param name="onEpoch">Called after each evaluation.</param>
     /// <param name="onStep">Called after each step with the iteration and the batch loss.</param>
+    /// <param name="evaluationSamples">
+    /// The per-epoch accuracies on only the first this many rows of the training and the test set (the book's
+    /// <c>evaluate_sample_num_per_epoch</c>), to save time in long comparisons; every row when null.
+    /// </param>
     public static TrainingHistory Train<T>(INetwork<T> net, Dataset<T> data, TrainingOptions options, IOptimizer<T> optimizer,
-        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
+        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null, int? evaluationSamples = null)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(net);
@@ -129,6 +133,10 @@ public static class Trainer
         var ((xTrain, tTrain), (xTest, tTest)) = data;
         options.Validate<T>(xTrain.RowCount);
         RequireData(data, net.InputSize, net.OutputSize, net.Params);
+        if (evaluationSamples is < 1)
+            throw new ArgumentOutOfRangeException(nameof(evaluationSamples), $"evaluationSamples must be at least 1 (or null for every row); got {evaluationSamples}.");
+        Matrix<T> First(Matrix<T> m) => evaluationSamples is int n && n < m.RowCount ? m.SubMatrix(0, n, 0, m.ColumnCount) : m;
+        var (xTrainEval, tTrainEval, xTestEval, tTestEval) = (First(xTrain), First(tTrain), First(xTest), First(tTest));
 
         var xBatch = Matrix<T>.Build.Dense(options.BatchSize, xTrain.ColumnCount);   // (batch, 784), filled in place every step
         var tBatch = Matrix<T>.Build.Dense(options.BatchSize, tTrain.ColumnCount);   // (batch, 10)
@@ -141,7 +149,7 @@ public static class Trainer
                 optimizer.Update(net.Params, grads);
                 return double.CreateChecked(net.Loss(xBatch, tBatch));
             },
-            evaluate: () => (net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest)));
+            evaluate: () => (net.Accuracy(xTrainEval, tTrainEval), net.Accuracy(xTestEval, tTestEval)));
     }
 
     /// <summary>
