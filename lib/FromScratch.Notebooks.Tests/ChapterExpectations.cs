@@ -45,4 +45,29 @@ public static class ChapterExpectations
         if (losses.Count != 3) return $"expected the 3 MNIST runs' loss lines, found {losses.Count}";
         return losses["He"] < losses["std 0.01"] ? null : $"He's final loss {losses["He"]} is not below std 0.01's {losses["std 0.01"]}";
     }
+
+    /// <summary>11: the backward pass agrees with the numerical gradient and batch norm ends higher at most scales.</summary>
+    public static string? BatchNorm(string text)
+    {
+        var check = Regex.Match(text, @"^dx: +max \|backprop − numerical\| = (\S+); vs the closed form (\S+)$", RegexOptions.Multiline);
+        if (!check.Success) return "no batch norm gradient check line";
+        if (!(N(check.Groups[1].Value) <= 1e-8)) return $"batch norm dx vs numerical: {check.Groups[1].Value} > 1e-8";
+        if (!(N(check.Groups[2].Value) <= 1e-12)) return $"batch norm dx vs the closed form: {check.Groups[2].Value} > 1e-12";
+        var forward = Regex.Match(text, @"^BatchNormalization\.Forward vs by hand: max \|Δ\| = (\S+)$", RegexOptions.Multiline);
+        if (!(N(forward.Groups[1].Value) <= 1e-12)) return $"batch norm forward vs by hand: {forward.Groups[1].Value} > 1e-12";
+        var wins = Regex.Match(text, @"^batch norm ends higher at (\d+) of (\d+) scales$", RegexOptions.Multiline);
+        if (!wins.Success) return "no summary of the scales";
+        int won = int.Parse(wins.Groups[1].Value, CultureInfo.InvariantCulture), of = int.Parse(wins.Groups[2].Value, CultureInfo.InvariantCulture);
+        return won * 4 >= of * 3 ? null : $"batch norm ended higher at only {won} of {of} scales (expected at least three quarters)";
+    }
+
+    /// <summary>12: without regularization the gap between train and test accuracy is the largest.</summary>
+    public static string? Regularization(string text)
+    {
+        var gaps = Losses(text, @"^(no regularization|weight decay λ = [\d.]+|dropout [\d.]+) +epoch \d+: train accuracy [\d.]+, test accuracy [\d.]+ \(all 10,000\), gap (-?[\d.]+);");
+        if (gaps.Count != 3) return $"expected the 3 runs' lines, found {gaps.Count}";
+        double plain = gaps["no regularization"];
+        return gaps.Where(g => g.Key != "no regularization").All(g => g.Value < plain) ? null
+            : $"the gaps with regularization ({string.Join(", ", gaps.Select(g => $"{g.Key} {g.Value}"))}) should be below the plain one's";
+    }
 }

@@ -149,7 +149,9 @@ public static class Trainer
                 optimizer.Update(net.Params, grads);
                 return double.CreateChecked(net.Loss(xBatch, tBatch));
             },
-            evaluate: () => (net.Accuracy(xTrainEval, tTrainEval), net.Accuracy(xTestEval, tTestEval)));
+            evaluate: () => (net.Accuracy(xTrainEval, tTrainEval), net.Accuracy(xTestEval, tTestEval)),
+            // weight decay's ½λΣW² is in the loss but says nothing about guessing: the divergence check leaves it out
+            penalty: net is Layers.MultiLayerNet<T> { WeightDecayLambda: > 0 } multi ? () => double.CreateChecked(multi.WeightDecayLoss()) : null);
     }
 
     /// <summary>
@@ -158,9 +160,15 @@ public static class Trainer
     /// iteration 0 and after every epoch. <paramref name="step"/> trains on one batch (row indices into the training set) and returns
     /// the batch loss after the update; <paramref name="evaluate"/> returns the training and test accuracy.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="penalty"/>, when given, is the part of each step's loss that is not the data's (weight decay): the divergence
+    /// check compares the loss without it with guessing, while the history records the whole loss.
+    /// </remarks>
     internal static TrainingHistory Loop(TrainingOptions options, int trainSize, int classes, Stopwatch clock,
-        Action<EpochResult>? onEpoch, Action<int, double>? onStep, Func<int[], double> step, Func<(double Train, double Test)> evaluate)
+        Action<EpochResult>? onEpoch, Action<int, double>? onStep, Func<int[], double> step, Func<(double Train, double Test)> evaluate,
+        Func<double>? penalty = null)
     {
+        var dataLoss = penalty is null ? null : new List<double>();
         int perEpoch = options.IterationsPerEpoch(trainSize);
         var batches = new BatchSampler(trainSize, options.BatchSize, options.Seed);
         var history = new TrainingHistory();
@@ -168,7 +176,12 @@ public static class Trainer
         {
             double loss = step(batches.Next());
             history.TrainLoss.Add(loss);
-            CheckDivergence(history.TrainLoss, classes, options.LearningRate);
+            if (dataLoss is null) CheckDivergence(history.TrainLoss, classes, options.LearningRate);
+            else
+            {
+                dataLoss.Add(loss - penalty!());
+                CheckDivergence(dataLoss, classes, options.LearningRate);
+            }
             onStep?.Invoke(i, loss);
 
             if (i % perEpoch == 0)

@@ -166,10 +166,10 @@ public class MultiLayerNet<T> : INetwork<T> where T : struct, System.Numerics.IF
         return LossOfCheckedBatch(x, t, train);
     }
 
-    private T LossOfCheckedBatch(Matrix<T> x, Matrix<T> t, bool train) => LastLayer.Forward(Forward(x, train), t) + WeightDecay();
+    private T LossOfCheckedBatch(Matrix<T> x, Matrix<T> t, bool train) => LastLayer.Forward(Forward(x, train), t) + WeightDecayLoss();
 
-    /// <summary>½λ Σ over every W of Σ W² (0 without weight decay).</summary>
-    private T WeightDecay()
+    /// <summary>The part of the loss that weight decay adds: ½λ Σ over every W of Σ W² (0 without weight decay).</summary>
+    public T WeightDecayLoss()
     {
         if (WeightDecayLambda == 0) return T.Zero;
         T squares = T.Zero;
