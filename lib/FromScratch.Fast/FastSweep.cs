@@ -15,6 +15,6 @@ public static class FastSweep
         => Sweep.Run(data, baseOptions, name, values, apply, onRun, () =>
         {
             var prepared = FastTrainer.Prepare(data, data.ClassNames.Count);   // converted once for all runs
-            return (net, options, onEpoch, onStep) => FastTrainer.Train(net, prepared.Train, prepared.Test, options, onEpoch, onStep);
+            return (net, options, onEpoch, onStep) => FastTrainer.Train(net, data, prepared.Train, prepared.Test, options, onEpoch, onStep);
         });
 }

@@ -7,7 +7,9 @@ namespace FromScratch.Fast;
 /// <summary>
 /// <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> on the fast path:
 /// the very same loop and batch sampler (so the same <see cref="TrainingOptions.Seed"/> gives the same batches), the same checks and
-/// the same history, with each step run on a <see cref="FastTwoLayerNet"/>.
+/// the same history, with each step run on a <see cref="FastTwoLayerNet"/>. Before the first step it checks itself against the
+/// network's own <see cref="TwoLayerNet{T}.Loss"/> and <see cref="TwoLayerNet{T}.Gradient"/> on one batch and refuses to train
+/// (<see cref="EngineMismatchException"/>) when they disagree.
 /// </summary>
 public static class FastTrainer
 {
@@ -16,6 +18,10 @@ public static class FastTrainer
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
     /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time.
     /// </summary>
+    /// <exception cref="EngineMismatchException">
+    /// Before the first step, on one batch, the engine's loss or gradient differed from <c>net.Loss(x, t)</c> or <c>net.Gradient(x, t)</c>
+    /// (for example after a change to <see cref="TwoLayerNet{T}"/>): nothing was trained; use <see cref="Trainer.Train{T}"/>.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite, or stayed worse than guessing.</exception>
     public static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, TrainingOptions options,
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
@@ -31,7 +37,7 @@ public static class FastTrainer
         var (train, test) = Prepare(data, net.OutputSize);
         if (!train.X.AllFinite) Shapes.RequireFinite(data.Train.X, "x_train", "Train");   // throws, naming the first one
         if (!test.X.AllFinite) Shapes.RequireFinite(data.Test.X, "x_test", "Train");
-        return Train(net, train, test, options, onEpoch, onStep, clock);
+        return Train(net, data, train, test, options, onEpoch, onStep, clock);
     }
 
     /// <summary>Converts both splits for the fast path (in parallel; about 0.1 s for MNIST).</summary>
@@ -51,15 +57,16 @@ public static class FastTrainer
         return (train!, test!);
     }
 
-    /// <summary>Trains on already converted splits.</summary>
-    internal static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
+    /// <summary>Trains on already converted splits (<paramref name="data"/> is what they were converted from).</summary>
+    internal static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, SparseSplit train, SparseSplit test, TrainingOptions options,
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
-        => Train(net, train, test, options, onEpoch, onStep, Stopwatch.StartNew());
+        => Train(net, data, train, test, options, onEpoch, onStep, Stopwatch.StartNew());
 
-    private static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
+    private static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, SparseSplit train, SparseSplit test, TrainingOptions options,
         Action<EpochResult>? onEpoch, Action<int, double>? onStep, Stopwatch clock)
     {
         options.Validate<float>(train.Count);
+        SelfCheck.Run(net, data, train);                  // the engine against net.Loss and net.Gradient on one batch, before any step
         float lr = (float)options.LearningRate;
         var fast = FastTwoLayerNet.From(net);
         try

@@ -122,6 +122,20 @@ internal sealed unsafe class FastTwoLayerNet
         for (int o = 0; o < O; o++) b2[0, o] = _b2.P[o];
     }
 
+    /// <summary>The parameters as new (column-major) matrices of the readable network's shapes: W1, b1, W2, b2.</summary>
+    public Dictionary<string, Matrix<float>> ToMatrices()
+    {
+        int I = InputSize, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        var build = Matrix<float>.Build;
+        return new Dictionary<string, Matrix<float>>
+        {
+            ["W1"] = build.Dense(I, H, (i, h) => _w1.P[i * Hp + h]),
+            ["b1"] = build.Dense(1, H, (_, h) => _b1.P[h]),
+            ["W2"] = build.Dense(H, O, (h, o) => _w2.P[h * Op + o]),
+            ["b2"] = build.Dense(1, O, (_, o) => _b2.P[o]),
+        };
+    }
+
     /// <summary>
     /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
     /// W ← W − η·∂L/∂W of every parameter (what <see cref="TwoLayerNet{T}.Gradient"/> then <see cref="Sgd.Update{T}(IDictionary{string, Matrix{T}}, IReadOnlyDictionary{string, Matrix{T}}, T)"/> do).
