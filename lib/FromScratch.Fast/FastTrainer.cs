@@ -16,7 +16,10 @@ public static class FastTrainer
     /// <summary>
     /// Trains <paramref name="net"/>: its parameters are copied into a <see cref="FastTwoLayerNet"/>, trained there, and
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
-    /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time.
+    /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time. It is made at every call, from
+    /// what the matrices hold then, and kept only for this call: a change to the data made during the call (in
+    /// <paramref name="onStep"/> or <paramref name="onEpoch"/>) is not seen by this run, while the readable
+    /// <see cref="Trainer.Train{T}"/> would see it; the next call sees it.
     /// </summary>
     /// <exception cref="EngineMismatchException">
     /// Before the first step, on one batch, the engine's loss or gradient differed from <c>net.Loss(x, t)</c> or <c>net.Gradient(x, t)</c>
@@ -56,11 +59,6 @@ public static class FastTrainer
         }
         return (train!, test!);
     }
-
-    /// <summary>Trains on already converted splits (<paramref name="data"/> is what they were converted from).</summary>
-    internal static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, SparseSplit train, SparseSplit test, TrainingOptions options,
-        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
-        => Train(net, data, train, test, options, onEpoch, onStep, Stopwatch.StartNew());
 
     private static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, SparseSplit train, SparseSplit test, TrainingOptions options,
         Action<EpochResult>? onEpoch, Action<int, double>? onStep, Stopwatch clock)
