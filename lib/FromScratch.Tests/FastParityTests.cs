@@ -278,6 +278,40 @@ public class FastTwoCoreTests
         finally { FastTwoLayerNet.EvaluateInPairs = before; }
     }
 
+    /// <summary>The last three hidden vectors summed in one pass over the pixels give the bits of the two passes they replace.</summary>
+    [Theory]
+    [InlineData(20)] [InlineData(40)] [InlineData(100)] [InlineData(500)]   // 3, 5 or 13 vectors (256 bits), 3 or 7 (512), 5 (128)
+    public void One_pass_over_the_last_three_vectors_gives_the_same_bits_as_two(int hidden)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Random(hidden);
+        var x = Matrix<float>.Build.Dense(200, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(200, classes);
+        for (int r = 0; r < 200; r++) t[r, rng.Next(classes)] = 1;
+        var split = SparseSplit.From(x, t, classes);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
+        var batches = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 50).Select(_ => rng.Next(200)).ToArray()).ToArray();
+        (Dictionary<string, Matrix<float>> Params, List<double> Losses, float[] Y, double Accuracy) Run(bool onePass)
+        {
+            bool saved = FastTwoLayerNet.UseThreeVectorPass;
+            FastTwoLayerNet.UseThreeVectorPass = onePass;
+            try
+            {
+                var fast = FastTwoLayerNet.From(readable);
+                var losses = new List<double>();
+                foreach (var rows in batches) { fast.Step(split, rows, 0.5f); losses.Add(fast.Loss(split, rows)); }
+                return (fast.ToMatrices(), losses, fast.Predict(split.X, batches[0]), fast.Accuracy(split));
+            }
+            finally { FastTwoLayerNet.UseThreeVectorPass = saved; }
+        }
+        var (p1, l1, y1, a1) = Run(true);
+        var (p2, l2, y2, a2) = Run(false);
+        Assert.Equal(l2, l1);
+        Assert.Equal(y2, y1);
+        Assert.Equal(a2, a1);
+        foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(p2[key], p1[key]);
+    }
+
     [Theory]
     [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)] [InlineData(52, 64)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
