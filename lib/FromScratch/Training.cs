@@ -166,10 +166,26 @@ public static class Trainer
             // weight decay's ½λΣW² is in the loss but says nothing about guessing: the divergence check leaves it out
             penalty: net is Layers.MultiLayerNet<T> { WeightDecayLambda: > 0 } multi ? () => double.CreateChecked(multi.WeightDecayLoss()) : null,
             lossBeforeTraining: () => double.CreateChecked(net.Loss(xBatch, tBatch)),   // the first rows of the training set
-            initialWeights: net is TwoLayerNet<T> ? string.Create(CultureInfo.InvariantCulture, $"they were drawn with std {options.WeightInitStd:R} (the tutorial uses 0.01)") : null);
+            initialWeights: net is TwoLayerNet<T> ? DrawnWith(options) : null);
         history.TrainedBy = $"the readable Trainer.Train on {Describe(net)}";
         return history;
     }
+
+    /// <summary>
+    /// The divergence of a training whose loss <paramref name="before"/> the first update was already worse than guessing: the
+    /// initial weights are to blame, not the learning rate. <paramref name="initialWeights"/> says how they were drawn.
+    /// </summary>
+    internal static TrainingDivergedException HopelessStart(int iteration, double loss, double before, int classes, string? initialWeights)
+    {
+        string fix = initialWeights ?? "build the network with a smaller init std";
+        return new TrainingDivergedException(iteration, loss, string.Create(CultureInfo.InvariantCulture,
+            $"Training diverged at iteration {iteration}: the loss was already {before:0.00} before the first update, worse than guessing " +
+            $"(ln {classes} = {Math.Log(classes):0.00}), so the initial weights are out of range, not the learning rate: {fix}."));
+    }
+
+    /// <summary>How a <see cref="TwoLayerNet{T}"/>'s initial weights were drawn, for the divergence message.</summary>
+    internal static string DrawnWith(TrainingOptions options)
+        => string.Create(CultureInfo.InvariantCulture, $"they were drawn with std {options.WeightInitStd:R} (the tutorial uses 0.01)");
 
     /// <summary>A network's type as C# spells it: <c>TwoLayerNet&lt;float&gt;</c>.</summary>
     internal static string Describe<T>(INetwork<T> net) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
@@ -209,10 +225,7 @@ public static class Trainer
             }
             catch (TrainingDivergedException e) when (!(before <= 2 * Math.Log(classes)))
             {   // hopeless before the first step: no learning rate is to blame
-                string fix = initialWeights ?? "build the network with a smaller init std";
-                throw new TrainingDivergedException(e.Iteration, e.Loss, string.Create(CultureInfo.InvariantCulture,
-                    $"Training diverged at iteration {i}: the loss was already {before:0.00} before the first update, worse than guessing " +
-                    $"(ln {classes} = {Math.Log(classes):0.00}), so the initial weights are out of range, not the learning rate: {fix}."));
+                throw HopelessStart(i, e.Loss, before, classes, initialWeights);
             }
             onStep?.Invoke(i, loss);
 
