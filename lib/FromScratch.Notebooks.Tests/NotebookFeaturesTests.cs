@@ -10,7 +10,7 @@ namespace FromScratch.Notebooks.Tests;
 /// </summary>
 public sealed class NotebookFeaturesTests
 {
-    public static IEnumerable<object[]> ExerciseNotebooks() => Repo.Notebooks().Where(n => Regex.IsMatch((string)n[0], "^0[1-7]-"));
+    public static IEnumerable<object[]> ExerciseNotebooks() => Repo.Notebooks().Where(n => Regex.IsMatch((string)n[0], "^(0[1-79]|1[0-3])-"));
 
     [Theory]
     [MemberData(nameof(ExerciseNotebooks))]
