@@ -111,7 +111,7 @@ public sealed class NotebookFormatTests
                 string type = m.Groups[1].Value, name = m.Groups[2].Value;
                 if (SharedParameters.TryGetValue(name, out var expected) && type != expected)
                     problems.Add($"{notebook}: {name} is {type}; it is {expected} in every notebook");
-                if (OtherSpellings.TryGetValue(name, out var spelling))
+                if (OtherSpellings.TryGetValue(name, out var spelling) || name.EndsWith("Iterations", StringComparison.Ordinal) && (spelling = "itersNum") is not null)
                     problems.Add($"{notebook}: {name} is spelled {spelling} in every notebook");
                 if (declaredIn.TryGetValue(name, out var first) && first.Type != type)
                     problems.Add($"{notebook}: {name} is {type}, but {first.Type} in {first.Notebook}");
