@@ -174,7 +174,7 @@ public class MultiLayerNet<T> : INetwork<T> where T : struct, System.Numerics.IF
         if (WeightDecayLambda == 0) return T.Zero;
         T squares = T.Zero;
         foreach (var affine in affines)
-            foreach (var w in affine.W.Enumerate()) squares += w * w;
+            squares += affine.W.PointwiseMultiply(affine.W).ColumnSums().Sum();   // Σ W² of this layer
         return T.CreateChecked(0.5 * WeightDecayLambda) * squares;
     }
 
