@@ -12,7 +12,8 @@ namespace FromScratch.Notebook;
 internal static class LibBuild
 {
     /// <summary>The projects the notebooks reference, relative to the repository root.</summary>
-    public static readonly string[] Projects = ["lib/FromScratch/FromScratch.csproj", "lib/FromScratch.Charts/FromScratch.Charts.csproj"];
+    public static readonly string[] Projects = ["lib/FromScratch/FromScratch.csproj", "lib/FromScratch.Fast/FromScratch.Fast.csproj",
+        "lib/FromScratch.Charts/FromScratch.Charts.csproj"];
 
     /// <summary>Repository files outside the projects that change how they build.</summary>
     private static readonly string[] s_buildFiles = ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props",

@@ -11,13 +11,13 @@ namespace FromScratch.Notebook;
 public static class NotebookSetup
 {
     /// <summary>The assemblies a notebook's cells can use after the setup, from the build folder.</summary>
-    internal static readonly string[] Referenced = ["FromScratch", "FromScratch.Charts", "MathNet.Numerics"];
+    internal static readonly string[] Referenced = ["FromScratch", "FromScratch.Fast", "FromScratch.Charts", "MathNet.Numerics"];
 
     /// <summary>The build folder whose assemblies this process loaded (the first setup in a process loads them).</summary>
     private static string? s_loaded;
 
     /// <summary>
-    /// Builds lib/FromScratch and lib/FromScratch.Charts when their sources changed (else nothing is built), references
+    /// Builds lib/FromScratch, lib/FromScratch.Fast and lib/FromScratch.Charts when their sources changed (else nothing is built), references
     /// them in the running C# kernel, and displays plotly.js once so that charts draw with no network. Prints one line
     /// saying what it did, and a note to restart the kernel when lib/ changed after this kernel loaded it.
     /// </summary>

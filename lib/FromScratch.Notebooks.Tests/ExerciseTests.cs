@@ -155,7 +155,7 @@ public sealed partial class ExerciseTests(ITestOutputHelper output)
         Wrong(FunctionsExercises.CheckSigmoidGrad(x => Functions.Sigmoid(x).SubMatrix(0, 1, 0, 4)), "σ'(x) has shape (1, 4), expected (3, 4).");
         Wrong(TwoLayerNetExercises.CheckDb1(da1 => da1), "your db1 has shape (5, 3), one row per example; b1 is (1, 3)");
         Wrong(TwoLayerNetExercises.CheckDb1(da1 => da1.RowSums().ToColumnMatrix()), "your db1 is a column (5, 1)");
-        Wrong(LayersExercises.CheckAffineBackward((x, W, dout) => (dout * W.Transpose(), dout.Transpose() * x, dout.SumRows())),
+        Wrong(LayersExercises.CheckAffineBackward((x, W, dout) => (dout * W.Transpose(), dout.Transpose() * x, dout.Sum(axis: 0))),
             "dW has shape (2, 3), expected (3, 2). It is transposed");
         Wrong(ExploreExercises.CheckHiddenUnitImage((W1, j) => W1.Row(j).ToRowMatrix()), "image has shape (1, 5), expected (28, 28).");
         Wrong(ExploreExercises.CheckHiddenUnitImage((W1, j) => Matrix<double>.Build.Dense(28, 28, (r, c) => W1[c * 28 + r, j])), "your image is transposed");
@@ -167,8 +167,8 @@ public sealed partial class ExerciseTests(ITestOutputHelper output)
         Wrong(TwoLayerNetExercises.CheckDy((y, t) => y - t), "your dy is 4 times too large: divide y − t by the batch size (4 rows)");
         Wrong(FunctionsExercises.CheckCrossEntropyBatch((y, t) => -t.PointwiseMultiply(y.Map(v => Math.Log(v + 1e-7))).Enumerate().Sum()),
             "is 3 times the expected");
-        Wrong(TwoLayerNetExercises.CheckDb1(da1 => da1.SumRows() / da1.RowCount), "your db1 is the mean over the batch");
-        Wrong(LayersExercises.CheckAffineBackward((x, W, dout) => (dout * W.Transpose(), x.Transpose() * dout, dout.SumRows() / 4)), "db is the mean of dout's rows");
+        Wrong(TwoLayerNetExercises.CheckDb1(da1 => da1.Sum(axis: 0) / da1.RowCount), "your db1 is the mean over the batch");
+        Wrong(LayersExercises.CheckAffineBackward((x, W, dout) => (dout * W.Transpose(), x.Transpose() * dout, dout.Sum(axis: 0) / 4)), "db is the mean of dout's rows");
         Wrong(TrainingExercises.CheckAccuracy((y, t) => y.ArgMaxRows().Where((p, i) => p == t.ArgMaxRows()[i]).Count()), "you returned the number of right rows (5)");
     }
 

@@ -213,7 +213,7 @@ public class FastKernelTests
         var rng = new Random(2);
         var m = Matrix<double>.Build.Dense(37, 11, (_, _) => rng.NextDouble() - 0.5);
         var row = Matrix<double>.Build.Dense(1, 11, (_, _) => rng.NextDouble());
-        var sums = m.SumRows();
+        var sums = m.Sum(axis: 0);
         for (int c = 0; c < 11; c++) Assert.Equal(Enumerable.Range(0, 37).Sum(r => m[r, c]), sums[0, c], 12);
         var argmax = m.ArgMaxRows();
         for (int r = 0; r < 37; r++) Assert.Equal(Enumerable.Range(0, 11).MaxBy(c => m[r, c]), argmax[r]);

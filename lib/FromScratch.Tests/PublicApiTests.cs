@@ -16,14 +16,32 @@ public class PublicApiTests
     }
 
     [Fact]
+    public void EnginePublicApiMatchesItsCommittedList()
+    {   // lib/FromScratch.Fast: what notebooks call on the engine (FastProvider, FastTrainer, FastSweep), listed the same way
+        var problem = PublicApi.Check(typeof(FromScratch.Fast.FastTrainer).Assembly,
+            System.IO.Path.Combine(RepositoryRoot.Require(), "lib", "FromScratch.Fast", "PublicAPI.txt"), "lib/FromScratch.Tests");
+        Assert.True(problem is null, problem);
+    }
+
+    [Fact]
+    public void The_core_references_nothing_of_the_engine()
+    {   // the engine reads the core; the core is what learners read, and runs without the engine
+        var core = typeof(TwoLayerNet<>).Assembly;
+        Assert.DoesNotContain(core.GetReferencedAssemblies(), a => a.Name == "FromScratch.Fast");
+        Assert.DoesNotContain(core.GetTypes(), t => t.Namespace == "FromScratch.Fast");
+    }
+
+    [Fact]
     public void DumpListsPublicMembersAndNotInternalOnes()
     {
         var dump = PublicApi.Dump(typeof(TwoLayerNet<>).Assembly);
         Assert.Contains("class FromScratch.TwoLayerNet<T>", dump);
         Assert.Contains("  method Gradient(", dump);
-        Assert.DoesNotContain("FromScratch.Fast.Gemm", dump); // internal: the tests see it, learners do not
-        Assert.DoesNotContain("FastLinearAlgebraProvider", dump);
-        Assert.DoesNotContain("MatrixMultiply", dump);          // MathNet's provider interface stays behind FastProvider
+        var engine = PublicApi.Dump(typeof(FromScratch.Fast.FastTrainer).Assembly);
+        Assert.Contains("static class FromScratch.Fast.FastProvider", engine);
+        Assert.DoesNotContain("FromScratch.Fast.Gemm", engine); // internal: the tests see it, learners do not
+        Assert.DoesNotContain("FastLinearAlgebraProvider", engine);
+        Assert.DoesNotContain("MatrixMultiply", engine);        // MathNet's provider interface stays behind FastProvider
         var (types, members) = PublicApi.Count(typeof(TwoLayerNet<>).Assembly);
         Assert.True(types > 10 && members > types, $"{types} types, {members} members");
     }

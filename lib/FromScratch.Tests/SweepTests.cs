@@ -45,8 +45,8 @@ public class SweepTests(MnistFixture mnist)
     public void The_readable_path_sweeps_the_same_runs_as_the_fast_one()
     {
         var options = new TrainingOptions(Iterations: 30, Seed: 5);
-        var fast = Sweep.Run(mnist.Data, options, "hidden size", new[] { 4, 12 }, (o, h) => o with { HiddenSize = h });
-        var readable = Sweep.Run(mnist.Data, options, "hidden size", new[] { 4, 12 }, (o, h) => o with { HiddenSize = h }, fast: false);
+        var fast = FastSweep.Run(mnist.Data, options, "hidden size", new[] { 4, 12 }, (o, h) => o with { HiddenSize = h });
+        var readable = Sweep.Run(mnist.Data, options, "hidden size", new[] { 4, 12 }, (o, h) => o with { HiddenSize = h });
         Assert.Equal(2, readable.Runs.Count);
         for (int i = 0; i < 2; i++)
         {

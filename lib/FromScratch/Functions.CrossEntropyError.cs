@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch;
@@ -14,7 +13,6 @@ public static partial class Functions
     /// <param name="y">Predicted probabilities, shape (batch, classes).</param>
     /// <param name="t">One-hot answers, same shape as <paramref name="y"/>.</param>
     /// <param name="delta">The δ inside the log; 1e-7 as in the tutorial.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: its loop reads every element through the indexer
     public static T CrossEntropyError<T>(Matrix<T> y, Matrix<T> t, double delta = CrossEntropyDelta) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         Shapes.RequireSame(y, t, nameof(y), nameof(t), "CrossEntropyError");

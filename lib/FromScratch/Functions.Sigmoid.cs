@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch;
@@ -10,7 +9,6 @@ namespace FromScratch;
 public static partial class Functions
 {
     /// <summary>Sigmoid σ(x) = 1 / (1 + e^(−x)) of one number.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: a first training loop calls it millions of times before tiering would
     public static T Sigmoid<T>(T x) where T : System.Numerics.IFloatingPointIeee754<T>
         => T.One / (T.One + T.Exp(-x));
 

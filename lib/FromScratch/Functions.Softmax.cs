@@ -22,10 +22,7 @@ public static partial class Functions
     public static Matrix<T> Softmax<T>(Matrix<T> a) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
         if (a.ColumnCount == 0) throw new ArgumentException($"Softmax needs at least one column; got shape ({a.RowCount}, 0).", nameof(a));
-        var y = Matrix<T>.Build.DenseOfMatrix(a);   // a dense copy to work on
-        y.SubtractColumnInPlace(y.RowMaxima());     // a − the largest score of its row: every exponent ≤ 0, no overflow
-        y.MapInplace(T.Exp);                        // exp(a − max)
-        y.DivideColumnInPlace(y.RowSums());         // ÷ Σ exp of its row: each row sums to 1
-        return y;
+        if (a.RowCount == 0) return Matrix<T>.Build.Dense(0, a.ColumnCount);
+        return Matrix<T>.Build.DenseOfRowVectors(a.EnumerateRows().Select(Softmax));   // each row on its own, as above
     }
 }

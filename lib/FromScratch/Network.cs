@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -96,7 +95,6 @@ internal static class Network
     /// </summary>
     /// <param name="scores">The network's output before the softmax, (batch, classes).</param>
     /// <param name="answers">The class of each row (<see cref="Shapes.AnswerIndices"/>).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     public static double Accuracy<T>(Matrix<T> scores, int[] answers)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {

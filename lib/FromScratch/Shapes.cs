@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch;
@@ -65,7 +64,6 @@ public static class Shapes
     }
 
     /// <summary>The column of the one 1 in each row; anything but exactly one 1 and zeros elsewhere is refused.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: no slow tier-0 code in a notebook's first run
     private static int[] OneHotIndices<T>(Matrix<T> t, string where, string tName)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
     {
@@ -73,11 +71,10 @@ public static class Shapes
         int rows = t.RowCount;
         var answers = new int[rows];
         var ones = new int[rows];
-        var values = t.AsColumnMajorArray() ?? t.ToColumnMajorArray();   // MathNet's own order: (r, c) at c*rows + r
         for (int c = 0; c < t.ColumnCount; c++)
             for (int r = 0; r < rows; r++)
             {
-                T v = values[c * rows + r];
+                T v = t[r, c];
                 if (v == T.One) { answers[r] = c; ones[r]++; }
                 else if (v != T.Zero) throw new ArgumentException($"{rule}; {tName}[{r}, {c}] = {v}.", nameof(t));
             }
@@ -95,16 +92,9 @@ public static class Shapes
     }
 
     /// <summary>Where the first NaN or ±∞ of <paramref name="x"/> is (column by column, MathNet's order), or null.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // one pass over a whole training set (47 million numbers for MNIST)
     private static (int Row, int Column)? FirstNonFinite<T>(Matrix<T> x)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
-    {
-        if (x.AsColumnMajorArray() is not { } values)
-            return x.Find(v => !T.IsFinite(v)) is { } found ? (found.Item1, found.Item2) : null;
-        for (int k = 0; k < values.Length; k++)
-            if (!T.IsFinite(values[k])) return (k % x.RowCount, k / x.RowCount);
-        return null;
-    }
+        => x.Find(v => !T.IsFinite(v)) is { } found ? (found.Item1, found.Item2) : null;
 
     /// <summary>
     /// <paramref name="value"/> as a <typeparamref name="T"/>: it must be finite and greater than 0 as a double, and stay so in

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FromScratch.Data;
-using FromScratch.Fast;
 
 namespace FromScratch;
 
@@ -35,9 +34,12 @@ public sealed record SweepRun<TValue>(TValue Value, TrainingOptions Options, IRe
 /// <summary>All the runs of a <see cref="Sweep"/> and the time they took together.</summary>
 public sealed record SweepResult<TValue>(string Name, IReadOnlyList<SweepRun<TValue>> Runs, TimeSpan Elapsed)
 {
-    /// <summary>One line: how many runs of how many iterations, and how long they took together.</summary>
+    /// <summary>Which code trained the runs (see <see cref="TrainingHistory.TrainedBy"/>).</summary>
+    public string TrainedBy { get; init; } = "";
+
+    /// <summary>One line: how many runs of how many iterations, how long they took together, and which code trained them.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"{Name} sweep: {Runs.Count} runs × {Runs[0].Options.Iterations} iterations in {Elapsed.TotalSeconds:0.0} s");
+        $"{Name} sweep: {Runs.Count} runs × {Runs[0].Options.Iterations} iterations in {Elapsed.TotalSeconds:0.0} s, trained by {TrainedBy}");
 
     /// <summary>A small table: one line per value with its final test accuracy, then <see cref="Summary"/>.</summary>
     public override string ToString()
@@ -53,7 +55,8 @@ public sealed record SweepResult<TValue>(string Name, IReadOnlyList<SweepRun<TVa
 /// Every run uses the same seed (the base options' <see cref="TrainingOptions.Seed"/>, or 0), so its initial weights (where the
 /// shapes agree) and its minibatches are the same: the only difference between two runs is the value swept.
 /// Each run is <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/>
-/// on a <see cref="TwoLayerNet{T}"/>, or the same loop on the fast path (<see cref="FastTrainer"/>, the default).
+/// on a <see cref="TwoLayerNet{T}"/>: the readable code you can read and change. <c>FastSweep.Run</c> (in <c>FromScratch.Fast</c>)
+/// runs the same sweep on the fast engine, with the same arguments.
 /// </summary>
 public static class Sweep
 {
@@ -64,12 +67,18 @@ public static class Sweep
     /// <param name="values">The values to try.</param>
     /// <param name="apply">Sets the value in the options, e.g. <c>(o, lr) =&gt; o with { LearningRate = lr }</c>.</param>
     /// <param name="onRun">Called after each run (e.g. to print it).</param>
-    /// <param name="fast">Train on the fast path (<see cref="FastTrainer"/>); false: the readable <see cref="Trainer"/>.</param>
     /// <example><code>
     /// var lrs = Sweep.Run(data, options, "learning rate", [0.01, 0.1, 0.5, 1, 5], (o, lr) =&gt; o with { LearningRate = lr });
     /// </code></example>
     public static SweepResult<TValue> Run<TValue>(Dataset<float> data, TrainingOptions baseOptions, string name, IEnumerable<TValue> values,
-        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun = null, bool fast = true)
+        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun = null)
+        => Run(data, baseOptions, name, values, apply, onRun, "the readable Trainer.Train on TwoLayerNet<float>",
+            () => (net, options, onEpoch, onStep) => Trainer.Train(net, data, options, onEpoch, onStep));
+
+    /// <summary>The sweep with another trainer: <paramref name="trainer"/> is called once, after the checks, and returns the training of one run.</summary>
+    internal static SweepResult<TValue> Run<TValue>(Dataset<float> data, TrainingOptions baseOptions, string name, IEnumerable<TValue> values,
+        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun, string trainedBy,
+        Func<Func<TwoLayerNet<float>, TrainingOptions, Action<EpochResult>, Action<int, double>, TrainingHistory>> trainer)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(baseOptions);
@@ -79,7 +88,7 @@ public static class Sweep
         if (list.Count == 0) throw new ArgumentException("Sweep: no values to try.", nameof(values));
         var clock = Stopwatch.StartNew();
         int classes = data.ClassNames.Count, inputs = data.Train.X.ColumnCount;
-        var prepared = fast ? FastTrainer.Prepare(data, classes) : default;   // converted once for all runs
+        var train = trainer();
         var runs = new List<SweepRun<TValue>>();
         foreach (var value in list)
         {
@@ -92,8 +101,7 @@ public static class Sweep
             string? failure = null;
             try
             {
-                if (fast) FastTrainer.Train(net, prepared.Train, prepared.Test, options, epochs.Add, (_, loss) => losses.Add(loss));
-                else Trainer.Train(net, data, options, epochs.Add, (_, loss) => losses.Add(loss));
+                train(net, options, epochs.Add, (_, loss) => losses.Add(loss));
             }
             catch (TrainingDivergedException e)
             {
@@ -103,6 +111,6 @@ public static class Sweep
             runs.Add(run);
             onRun?.Invoke(run);
         }
-        return new SweepResult<TValue>(name, runs, clock.Elapsed);
+        return new SweepResult<TValue>(name, runs, clock.Elapsed) { TrainedBy = trainedBy };
     }
 }

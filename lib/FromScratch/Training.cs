@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using FromScratch.Data;
 using MathNet.Numerics.LinearAlgebra;
@@ -61,19 +62,31 @@ public sealed class TrainingHistory
     public IEnumerable<double> TestAccuracy => Epochs.Select(e => e.TestAccuracy);
     /// <summary>The wall-clock time of the whole run.</summary>
     public TimeSpan Elapsed { get; internal set; }
+
+    /// <summary>
+    /// Which code trained: <c>"the readable Trainer.Train on TwoLayerNet&lt;float&gt;"</c> (the network's own Gradient and Loss,
+    /// the code you can read and change), or the fast engine's own description.
+    /// </summary>
+    public string TrainedBy { get; internal set; } = "";
 }
 
 /// <summary>
 /// Training diverged: the loss became NaN or infinite, or over the last steps it averaged worse than a uniform guess
-/// (twice ln(classes)). Usually the learning rate is too large.
+/// (twice ln(classes)). Usually the learning rate is too large; when the loss was that bad before the first update, the
+/// initial weights are.
 /// </summary>
-public sealed class TrainingDivergedException(int iteration, double loss, double learningRate, string what)
-    : Exception($"Training diverged at iteration {iteration}: {what}. The learning rate {learningRate} is probably too large; try a smaller one (the tutorial uses 0.1).")
+public sealed class TrainingDivergedException : Exception
 {
+    /// <summary>Divergence blamed on the learning rate, the usual cause.</summary>
+    public TrainingDivergedException(int iteration, double loss, double learningRate, string what)
+        : this(iteration, loss, $"Training diverged at iteration {iteration}: {what}. The learning rate {learningRate} is probably too large; try a smaller one (the tutorial uses 0.1).") { }
+
+    internal TrainingDivergedException(int iteration, double loss, string message) : base(message) => (Iteration, Loss) = (iteration, loss);
+
     /// <summary>The iteration (0-based step) at which divergence was detected.</summary>
-    public int Iteration { get; } = iteration;
+    public int Iteration { get; }
     /// <summary>The loss at that step: NaN or infinite, or the latest of a window whose average was too high.</summary>
-    public double Loss { get; } = loss;
+    public double Loss { get; }
 }
 
 /// <summary>The tutorial's training loop: minibatch (미니배치) → gradient → SGD update → loss, and accuracies every epoch.</summary>
@@ -105,9 +118,9 @@ public static class Trainer
         RequireData(data, net.InputSize, net.OutputSize, net.Params);
         T lr = T.CreateChecked(options.LearningRate);
 
-        var xBatch = Matrix<T>.Build.Dense(options.BatchSize, xTrain.ColumnCount);   // (batch, 784), filled in place every step
-        var tBatch = Matrix<T>.Build.Dense(options.BatchSize, tTrain.ColumnCount);   // (batch, 10)
-        return Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
+        var xBatch = xTrain.SubMatrix(0, options.BatchSize, 0, xTrain.ColumnCount);   // (batch, 784), refilled in place every step
+        var tBatch = tTrain.SubMatrix(0, options.BatchSize, 0, tTrain.ColumnCount);   // (batch, 10); first the first rows
+        var history = Loop(options, xTrain.RowCount, net.OutputSize, clock, onEpoch, onStep,
             step: batchMask =>
             {
                 xTrain.SelectRows(batchMask, into: xBatch);   // x_train[batch_mask]
@@ -116,26 +129,45 @@ public static class Trainer
                 Sgd.Update(net.Params, grads, lr);
                 return double.CreateChecked(net.Loss(xBatch, tBatch));
             },
-            evaluate: () => (net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest)));
+            evaluate: () => (net.Accuracy(xTrain, tTrain), net.Accuracy(xTest, tTest)),
+            lossBeforeTraining: () => double.CreateChecked(net.Loss(xBatch, tBatch)));   // the first rows of the training set
+        history.TrainedBy = $"the readable Trainer.Train on {Describe(net)}";
+        return history;
     }
 
+    /// <summary>A network's type as C# spells it: <c>TwoLayerNet&lt;float&gt;</c>.</summary>
+    internal static string Describe<T>(INetwork<T> net) where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+        => $"{net.GetType().Name.Split('`')[0]}<{Sizes.TypeName<T>()}>";
+
     /// <summary>
-    /// The loop both trainers share (this one and <see cref="Fast.FastTrainer"/>): one batch sampler, so the same seed gives the
+    /// The loop both trainers share (this one and the fast engine's <c>FastTrainer</c>): one batch sampler, so the same seed gives the
     /// same batches on either path; the loss of every step into the history with the divergence check; an evaluation at
     /// iteration 0 and after every epoch. <paramref name="step"/> trains on one batch (row indices into the training set) and returns
     /// the batch loss after the update; <paramref name="evaluate"/> returns the training and test accuracy.
     /// </summary>
     internal static TrainingHistory Loop(TrainingOptions options, int trainSize, int classes, Stopwatch clock,
-        Action<EpochResult>? onEpoch, Action<int, double>? onStep, Func<int[], double> step, Func<(double Train, double Test)> evaluate)
+        Action<EpochResult>? onEpoch, Action<int, double>? onStep, Func<int[], double> step, Func<(double Train, double Test)> evaluate,
+        Func<double>? lossBeforeTraining = null)
     {
         int perEpoch = options.IterationsPerEpoch(trainSize);
         var batches = new BatchSampler(trainSize, options.BatchSize, options.Seed);
         var history = new TrainingHistory();
+        double before = lossBeforeTraining?.Invoke() ?? 0;   // the loss of the initial weights, before any update
         for (int i = 0; i < options.Iterations; i++)
         {
             double loss = step(batches.Next());
             history.TrainLoss.Add(loss);
-            CheckDivergence(history.TrainLoss, classes, options.LearningRate);
+            try
+            {
+                CheckDivergence(history.TrainLoss, classes, options.LearningRate);
+            }
+            catch (TrainingDivergedException e) when (!(before <= 2 * Math.Log(classes)))
+            {   // hopeless before the first step: no learning rate is to blame
+                throw new TrainingDivergedException(e.Iteration, e.Loss, string.Create(CultureInfo.InvariantCulture,
+                    $"Training diverged at iteration {i}: the loss was already {before:0.00} before the first update, worse than guessing " +
+                    $"(ln {classes} = {Math.Log(classes):0.00}), so the initial weights are out of range, not the learning rate: they were drawn " +
+                    $"with std {options.WeightInitStd:R} (the tutorial uses 0.01)."));
+            }
             onStep?.Invoke(i, loss);
 
             if (i % perEpoch == 0)

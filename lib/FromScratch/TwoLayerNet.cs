@@ -94,9 +94,9 @@ public sealed class TwoLayerNet<T> : INetwork<T> where T : struct, System.Numeri
         return new Dictionary<string, Matrix<T>>
         {
             ["W1"] = x.TransposeThisAndMultiply(da1),             // (input, batch)·(batch, hidden)
-            ["b1"] = da1.SumRows(),                               // (1, hidden)
+            ["b1"] = da1.Sum(axis: 0),                            // (1, hidden)
             ["W2"] = z1.TransposeThisAndMultiply(dy),             // (hidden, batch)·(batch, output)
-            ["b2"] = dy.SumRows(),                                // (1, output)
+            ["b2"] = dy.Sum(axis: 0),                             // (1, output)
         };
     }
 

@@ -29,7 +29,7 @@ public static class LayersExercises
             var (dx, dW, db) = affineBackward(x.Clone(), W.Clone(), dout.Clone());
             return Compare("dx", dx, dout * W.Transpose(), 1e-12, "dx = dout·Wᵀ: (4, 2)·(2, 3)")
                 ?? Compare("dW", dW, x.Transpose() * dout, 1e-12, "dW = xᵀ·dout: (3, 4)·(4, 2)")
-                ?? (db is not null && IsMultipleOf(db, dout.SumRows(), 1.0 / 4) ? "db is the mean of dout's rows; it is their sum (the / batch is already in dout)." : null)
-                ?? Compare("db", db, dout.SumRows(), 1e-12, "db = dout.SumRows(), shape (1, 2)");
+                ?? (db is not null && IsMultipleOf(db, dout.Sum(axis: 0), 1.0 / 4) ? "db is the mean of dout's rows; it is their sum (the / batch is already in dout)." : null)
+                ?? Compare("db", db, dout.Sum(axis: 0), 1e-12, "db = dout.Sum(axis: 0), shape (1, 2)");
         });
 }

@@ -29,10 +29,10 @@ public static class TwoLayerNetExercises
         Run("3.2 db1 by hand", "a bias is added to every row, so its gradient adds up the rows' gradients.", () =>
         {
             var da1 = Random(5, 3, seed: 12);
-            var expected = da1.SumRows();
+            var expected = da1.Sum(axis: 0);
             var got = db1(da1.Clone());
             if (got is not null && got.RowCount == 5 && got.ColumnCount == 1) return $"your db1 is a column {Shape(got)}: you summed each row. Sum over the batch (down the columns) instead, giving (1, 3).";
-            if (got is not null && got.RowCount == 5) return $"your db1 has shape {Shape(got)}, one row per example; b1 is (1, 3): add the rows up (da1.SumRows()).";
+            if (got is not null && got.RowCount == 5) return $"your db1 has shape {Shape(got)}, one row per example; b1 is (1, 3): add the rows up (da1.Sum(axis: 0)).";
             if (got is not null && IsMultipleOf(got, expected, 1.0 / 5)) return "your db1 is the mean over the batch; the / batch is already in dy. Use the sum.";
             return Compare("db1", got, expected, 1e-12);
         });

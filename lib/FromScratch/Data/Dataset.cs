@@ -9,37 +9,22 @@ namespace FromScratch.Data;
 /// <remarks>
 /// <para>With <c>flatten: false</c> the rows are the same 784 numbers, to be read as <see cref="ImageShape"/> = (1, 28, 28):
 /// channel, row, column in row-major order; <see cref="Image"/> returns one image as a 28×28 matrix.</para>
-/// <para><b>The one data-layout decision of the readable path.</b> Training reads <c>x[batch_mask]</c>
-/// (<c>xTrain.SelectRows(batchMask)</c>) ten thousand times. MathNet stores a matrix column by column, so one image is 784
-/// numbers spread over the whole (60000, 784) array. A split therefore marks its <see cref="X"/> and <see cref="T"/>
-/// (<see cref="MatrixExtensions.KeepRowMajorCopy{T}(Matrix{T})"/>): the first <c>SelectRows</c> keeps a row-major copy (MNIST's loader hands over
-/// the file's pixel bytes instead, one byte per number), and every minibatch after that is copied image by image, each in one piece. Same numbers, same batches. Treat a split's matrices as read-only:
-/// to change the data, change a <c>Clone()</c> and build a new split from it. (A whole-matrix change in place, such as
-/// <c>MapInplace</c>, is noticed by the next <c>SelectRows</c>, which then copies the new numbers; a change to a few numbers
-/// may not be.)</para>
+/// <para>The matrices are the split's numbers: change one (a pixel, a row, <c>MapInplace</c>) and everything that reads the
+/// split afterwards, minibatches included, sees the change. <see cref="Labels"/> and the raw images stay as the files had them.</para>
 /// </remarks>
 public sealed record DataSplit<TValue>(Matrix<TValue> X, Matrix<TValue> T) where TValue : struct, IEquatable<TValue>, IFormattable
 {
-    private readonly Matrix<TValue> x = Marked(X), t = Marked(T);
-
     /// <summary>The inputs, one example per row.</summary>
-    public Matrix<TValue> X { get => x; init => x = Marked(value); }
+    public Matrix<TValue> X { get; init; } = X ?? throw new ArgumentNullException(nameof(X));
 
     /// <summary>The answers: one-hot rows, or one column of labels.</summary>
-    public Matrix<TValue> T { get => t; init => t = Marked(value); }
-
-    private static Matrix<TValue> Marked(Matrix<TValue> m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        m.KeepRowMajorCopy();
-        return m;
-    }
+    public Matrix<TValue> T { get; init; } = T ?? throw new ArgumentNullException(nameof(T));
 
     /// <summary>The raw IDX content: pixels 0..255, row-major, image after image.</summary>
     /// <remarks>Internal, so not <c>required</c> (C# allows that only on members as visible as the record); <see cref="Mnist"/> always sets it.</remarks>
     internal IdxImages RawImages { get; init; } = null!;
 
-    /// <summary>The labels 0..9.</summary>
+    /// <summary>The labels 0..9 as the label file has them (not updated when <see cref="T"/> is changed).</summary>
     public required byte[] Labels { get; init; }
 
     /// <summary>(1, 28, 28) when loaded with <c>flatten: false</c>, (784) otherwise.</summary>

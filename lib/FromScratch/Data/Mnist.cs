@@ -111,20 +111,15 @@ public static class Mnist
 
         // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i], while the file holds the images
         // one after another (pixel j of image i at pixels[i * p + j]). Going through the images 32 at a time keeps both the
-        // bytes read and the numbers written (32 in a row of each column) in cache; the blocks are shared out over the cores.
+        // bytes read and the numbers written (32 in a row of each column) in cache.
         var pixels = images.Pixels;
-        var data = GC.AllocateUninitializedArray<T>(checked(n * p));   // every element is written below
+        var data = new T[checked(n * p)];
         const int Block = 32;
-        Parallel.For(0, (n + Block - 1) / Block, block =>
-        {
-            int i0 = block * Block, i1 = Math.Min(n, i0 + Block);
+        for (int i0 = 0; i0 < n; i0 += Block)
             for (int j = 0; j < p; j++)
-                for (int i = i0; i < i1; i++)
+                for (int i = i0; i < Math.Min(n, i0 + Block); i++)
                     data[j * n + i] = value[pixels[i * p + j]];
-        });
-        var x = Matrix<T>.Build.Dense(n, p, data);
-        x.KeepRowMajorCopy(pixels, value);   // x[batch_mask] reads whole rows of the file's bytes (see DataSplit): one byte per number
-        return x;
+        return Matrix<T>.Build.Dense(n, p, data);   // (count, 784), column-major over data
     }
 
     /// <summary>3. one-hot: row i is all zeros except a 1 in column <c>labels[i]</c>.</summary>

@@ -64,6 +64,6 @@ public sealed class Affine<T> : ILayer<T> where T : struct, System.Numerics.IFlo
             throw new ArgumentException(
                 $"Affine.Backward: dout must have shape ({x.RowCount}, {W.ColumnCount}) like the forward output; got {dout.Shape()}.", nameof(dout));
         dW = x.TransposeThisAndMultiply(dout);       // (in, batch)·(batch, out)
-        db = dout.SumRows();                         // (1, out)
+        db = dout.Sum(axis: 0);                      // (1, out)
     }
 }

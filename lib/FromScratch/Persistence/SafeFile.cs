@@ -42,9 +42,9 @@ internal static class SafeFile
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc.so.6", SetLastError = true, EntryPoint = "statx")]
-    private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
+    private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
-    private static unsafe FileStream OpenReadLinux(string path, int bufferSize)
+    private static FileStream OpenReadLinux(string path, int bufferSize)
     {
         int fd;
         do fd = Open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -63,10 +63,10 @@ internal static class SafeFile
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
-            var status = stackalloc byte[256];                  // struct statx; stx_mode is the uint16 at offset 28
+            var status = new byte[256];                         // struct statx; stx_mode is the uint16 at offset 28
             if (Statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, status) == 0)
             {
-                int type = *(ushort*)(status + 28) & 0xF000;
+                int type = BitConverter.ToUInt16(status, 28) & 0xF000;
                 if (type != 0x8000) throw new IOException($"it is {Kind(type)}, not a regular file");
             }
             return new FileStream(handle, FileAccess.Read, bufferSize);

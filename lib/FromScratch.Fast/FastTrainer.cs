@@ -11,6 +11,9 @@ namespace FromScratch.Fast;
 /// </summary>
 public static class FastTrainer
 {
+    /// <summary>What <see cref="TrainingHistory.TrainedBy"/> says of a run on this path.</summary>
+    internal const string TrainedBy = "the fast engine (FastTrainer: float32, SIMD, two cores), not TwoLayerNet's own code";
+
     /// <summary>
     /// Trains <paramref name="net"/>: its parameters are copied into a <see cref="FastTwoLayerNet"/>, trained there, and
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
@@ -64,13 +67,15 @@ public static class FastTrainer
         var fast = FastTwoLayerNet.From(net);
         try
         {
-            return Trainer.Loop(options, train.Count, net.OutputSize, clock, onEpoch, onStep,
+            var history = Trainer.Loop(options, train.Count, net.OutputSize, clock, onEpoch, onStep,
                 step: batchMask =>
                 {
                     fast.Step(train, batchMask, lr);           // gradient and SGD update in one pass
                     return fast.Loss(train, batchMask);
                 },
                 evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)));
+            history.TrainedBy = TrainedBy;
+            return history;
         }
         finally
         {
