@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using FromScratch.Charts;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
 
@@ -40,6 +41,8 @@ public static class App
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;   // as the runner: numbers print the same everywhere
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var fileName = name + ".ipynb";
+        if (typeof(Chart).Assembly.GetCustomAttribute<System.Diagnostics.DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+            Console.Error.WriteLine($"note: the library was built without optimizations (Debug), so training is slow; run it with: dotnet run -c Release {Path.GetFileName(appFile)}");
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -48,7 +51,7 @@ public static class App
                 if (arg is "--help" or "-h" or "-?")
                 {
                     Console.WriteLine($"{name}: the notebook {fileName} as a program (exported by FromScratch.Runner).");
-                    Console.WriteLine("Usage: dotnet run " + Path.GetFileName(appFile) + " -- [--param NAME=VALUE]...");
+                    Console.WriteLine("Usage: dotnet run -c Release " + Path.GetFileName(appFile) + " -- [--param NAME=VALUE]...");
                     Console.WriteLine("  --param, -p NAME=VALUE  override a variable of the parameters cell with a C# expression (repeatable)");
                     if (parameters is { } p) Console.WriteLine($"                          cell {p.Cell} declares: {string.Join(", ", p.Names)}");
                     Console.WriteLine($"Writes the charts and pictures into {Path.GetFileName(s_pagePath)} next to the app.");
@@ -97,6 +100,7 @@ public static class App
     /// <summary>Marks the start of code cell <paramref name="number"/>.</summary>
     public static void Cell(int number)
     {
+        Display.FinishLive();   // a live view ends with its cell, as in a notebook: its final state goes into the page there
         CurrentCell = number;
         Page.Cell(number);
         if (CellMarkers) Console.WriteLine($"##cell {number}");

@@ -28,6 +28,8 @@ public static class Display
         {
             var title = value is Chart c ? c.Title ?? "chart" : value.ToString() ?? value.GetType().Name;
             App.Page.Add(html, title);
+            // Its text too where a notebook shows one (the type's formatter offers text/plain: the graph, the draw pad).
+            if (OffersText(value.GetType())) Console.WriteLine(value.ToString());
             Console.WriteLine($"▸ {(value is Chart ? "chart" : value.GetType().Name)}: {FirstLine(title)} (in the page)");
             return;
         }
@@ -49,6 +51,11 @@ public static class Display
         foreach (var live in s_live) live.Finish();
         s_live.Clear();
     }
+
+    /// <summary>Whether the type's formatter source (the attribute a kernel reads) lists text/plain among its MIME types.</summary>
+    private static bool OffersText(Type type) =>
+        type.GetCustomAttributes(false).FirstOrDefault(a => a.GetType().Name == "TypeFormatterSourceAttribute") is { } attribute
+        && attribute.GetType().GetProperty("PreferredMimeTypes")?.GetValue(attribute) is string[] types && types.Contains("text/plain");
 
     /// <summary>The HTML of a FromScratch.Charts output (a public <c>ToHtml()</c> on a type of that assembly), else null.</summary>
     internal static string? Html(object value)

@@ -18,7 +18,7 @@ public static class ExportCli
     private static readonly Option<string?> s_out = new("--out") { Description = "output folder (default: out/apps/ at the repository root)", HelpName = "DIR" };
 
     public static RootCommand Command { get; } = new(
-        "export: writes each notebook as a C# file-based app (NN-name.cs) that runs with `dotnet run out/apps/NN-name.cs` without a " +
+        "export: writes each notebook as a C# file-based app (NN-name.cs) that runs with `dotnet run -c Release out/apps/NN-name.cs` without a " +
         "notebook kernel: its code cells as top-level statements, the library through #:project lines, the markdown as comments; " +
         "text to the console, charts and pictures into NN-name.html next to it. The app takes --param NAME=VALUE as the runner does. " +
         "Exit code: 0 when every notebook was exported, 1 when one cannot be (the cell and why are named), 2 for bad arguments.")
@@ -58,7 +58,7 @@ public static class ExportCli
                 Console.WriteLine($"✗ {e.Message}");
             }
         }
-        if (read.Count > 1) Console.WriteLine($"{read.Count - failed} of {read.Count} notebook(s) exported to {outDir}; run one with: dotnet run {Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(outDir, "NN-name.cs"))}");
+        if (read.Count > 1) Console.WriteLine($"{read.Count - failed} of {read.Count} notebook(s) exported to {outDir}; run one with: dotnet run -c Release {Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(outDir, "NN-name.cs"))}");
         return failed == 0 ? 0 : 1;
     }
 }
