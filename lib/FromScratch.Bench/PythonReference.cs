@@ -56,6 +56,62 @@ internal static class PythonReference
         return check.ExitCode == 0 ? null : $"skipped: {module} is not installed for {Python} ({install})";
     }
 
+    /// <summary>
+    /// The bench's own set-up: the Debian packages marked <c>bench</c> that dpkg does not have installed are installed with
+    /// apt-get when the bench runs as root, first from the package lists there are and, when that fails (a fresh machine
+    /// has none), after <c>apt-get update</c>; otherwise the exact command is printed and the peers' rows say "skipped".
+    /// Returns what it did, one line.
+    /// </summary>
+    public static string Setup(string repo, bool install, TextWriter log)
+    {
+        var missing = BenchPackages(repo).Where(p => !Installed(p)).ToList();
+        if (missing.Count == 0) return "set-up: the peers' Debian packages are installed";
+        string packages = string.Join(' ', missing);
+        if (!install) return $"set-up: not installing {packages} (--no-install); to install: sudo apt-get install -y --no-install-recommends {packages}";
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get"))
+            return $"set-up: missing Debian packages {packages}; install them with: sudo apt-get install -y --no-install-recommends {packages}";
+        log.WriteLine($"set-up: installing {packages} (apt-get, once) …");
+        string[] lockWait = ["-o", "DPkg::Lock::Timeout=600"];     // another apt-get on the machine: wait for it, not fail
+        string[] installArgs = ["install", "-y", "-q", "--no-install-recommends", .. lockWait, .. missing];
+        if (AptGet(installArgs, log) != 0)
+        {
+            log.WriteLine("set-up: apt-get could not install from the package lists there are; apt-get update, then again …");
+            if (AptGet(["update", "-q", .. lockWait], log) != 0 || AptGet(installArgs, log) != 0)
+                return $"set-up: apt-get could not install {packages} (see its output above); the peers' rows say skipped";
+        }
+        var still = missing.Where(p => !Installed(p)).ToList();
+        return still.Count == 0 ? $"set-up: installed {packages}" : $"set-up: apt-get ran but {string.Join(' ', still)} is still not installed";
+    }
+
+    /// <summary>Whether dpkg has <paramref name="package"/> installed.</summary>
+    public static bool Installed(string package)
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("dpkg-query", ["-W", "-f=${Status}", package])
+                { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+            var error = p.StandardError.ReadToEndAsync();
+            string status = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return p.ExitCode == 0 && status.Contains("install ok installed", StringComparison.Ordinal);
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }   // no dpkg: not a Debian machine
+    }
+
+    private static int AptGet(IEnumerable<string> arguments, TextWriter log)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/apt-get") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        psi.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        using var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } line) log.WriteLine($"  {line}"); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } line) log.WriteLine($"  {line}"); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
     /// <summary>The Debian packages marked <c>bench</c> in the one list, <c>.config/debian-packages.txt</c>.</summary>
     public static IReadOnlyList<string> BenchPackages(string repo) =>
         File.ReadLines(Path.Combine(repo, ".config", "debian-packages.txt"))

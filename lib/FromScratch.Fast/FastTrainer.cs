@@ -7,7 +7,9 @@ namespace FromScratch.Fast;
 /// <summary>
 /// <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> on the fast path:
 /// the very same loop and batch sampler (so the same <see cref="TrainingOptions.Seed"/> gives the same batches), the same checks and
-/// the same history, with each step run on a <see cref="FastTwoLayerNet"/>.
+/// the same history, with each step run on a <see cref="FastTwoLayerNet"/>. Before the first step it checks itself against the
+/// network's own <see cref="TwoLayerNet{T}.Loss"/> and <see cref="TwoLayerNet{T}.Gradient"/> on one batch and refuses to train
+/// (<see cref="EngineMismatchException"/>) when they disagree.
 /// </summary>
 public static class FastTrainer
 {
@@ -17,8 +19,15 @@ public static class FastTrainer
     /// <summary>
     /// Trains <paramref name="net"/>: its parameters are copied into a <see cref="FastTwoLayerNet"/>, trained there, and
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
-    /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time.
+    /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time. It is made at every call, from
+    /// what the matrices hold then, and kept only for this call: a change to the data made during the call (in
+    /// <paramref name="onStep"/> or <paramref name="onEpoch"/>) is not seen by this run, while the readable
+    /// <see cref="Trainer.Train{T}"/> would see it; the next call sees it.
     /// </summary>
+    /// <exception cref="EngineMismatchException">
+    /// Before the first step, on one batch, the engine's loss or gradient differed from <c>net.Loss(x, t)</c> or <c>net.Gradient(x, t)</c>
+    /// (for example after a change to <see cref="TwoLayerNet{T}"/>): nothing was trained; use <see cref="Trainer.Train{T}"/>.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite, or stayed worse than guessing.</exception>
     public static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, TrainingOptions options,
         Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
@@ -34,7 +43,7 @@ public static class FastTrainer
         var (train, test) = Prepare(data, net.OutputSize);
         if (!train.X.AllFinite) Shapes.RequireFinite(data.Train.X, "x_train", "Train");   // throws, naming the first one
         if (!test.X.AllFinite) Shapes.RequireFinite(data.Test.X, "x_test", "Train");
-        return Train(net, train, test, options, onEpoch, onStep, clock);
+        return Train(net, data, train, test, options, onEpoch, onStep, clock);
     }
 
     /// <summary>Converts both splits for the fast path (in parallel; about 0.1 s for MNIST).</summary>
@@ -54,15 +63,19 @@ public static class FastTrainer
         return (train!, test!);
     }
 
-    /// <summary>Trains on already converted splits.</summary>
-    internal static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
-        Action<EpochResult>? onEpoch = null, Action<int, double>? onStep = null)
-        => Train(net, train, test, options, onEpoch, onStep, Stopwatch.StartNew());
-
-    private static TrainingHistory Train(TwoLayerNet<float> net, SparseSplit train, SparseSplit test, TrainingOptions options,
+    private static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, SparseSplit train, SparseSplit test, TrainingOptions options,
         Action<EpochResult>? onEpoch, Action<int, double>? onStep, Stopwatch clock)
     {
         options.Validate<float>(train.Count);
+        try
+        {
+            SelfCheck.Run(net, data, train);              // the engine against net.Loss and net.Gradient on one batch, before any step
+        }
+        catch (EngineMismatchException) when (data.Train.T.ColumnCount == net.OutputSize
+                                              && InitialLoss(net, data, options.BatchSize) is var before && !(before <= 2 * Math.Log(net.OutputSize)))
+        {   // weights so large (std 1e30) that every unit saturates: the two disagree in rounding, and the weights are what is wrong
+            throw Trainer.HopelessStart(0, before, before, net.OutputSize, Trainer.DrawnWith(options));
+        }
         float lr = (float)options.LearningRate;
         var fast = FastTwoLayerNet.From(net);
         try
@@ -73,7 +86,9 @@ public static class FastTrainer
                     fast.Step(train, batchMask, lr);           // gradient and SGD update in one pass
                     return fast.Loss(train, batchMask);
                 },
-                evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)));
+                evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)),
+                lossBeforeTraining: data.Train.T.ColumnCount == net.OutputSize ? () => InitialLoss(net, data, options.BatchSize) : null,
+                initialWeights: Trainer.DrawnWith(options));
             history.TrainedBy = TrainedBy;
             return history;
         }
@@ -82,4 +97,8 @@ public static class FastTrainer
             fast.CopyTo(net);
         }
     }
+
+    /// <summary>The network's own loss on the first rows of the training set, before any step (see <c>Trainer.Loop</c>).</summary>
+    private static double InitialLoss(TwoLayerNet<float> net, Dataset<float> data, int rows)
+        => net.Loss(data.Train.X.SubMatrix(0, rows, 0, data.Train.X.ColumnCount), data.Train.T.SubMatrix(0, rows, 0, data.Train.T.ColumnCount));
 }

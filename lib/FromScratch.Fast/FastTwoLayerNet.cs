@@ -122,6 +122,20 @@ internal sealed unsafe class FastTwoLayerNet
         for (int o = 0; o < O; o++) b2[0, o] = _b2.P[o];
     }
 
+    /// <summary>The parameters as new (column-major) matrices of the readable network's shapes: W1, b1, W2, b2.</summary>
+    public Dictionary<string, Matrix<float>> ToMatrices()
+    {
+        int I = InputSize, H = HiddenSize, O = OutputSize, Hp = PaddedHidden, Op = PaddedOutput;
+        var build = Matrix<float>.Build;
+        return new Dictionary<string, Matrix<float>>
+        {
+            ["W1"] = build.Dense(I, H, (i, h) => _w1.P[i * Hp + h]),
+            ["b1"] = build.Dense(1, H, (_, h) => _b1.P[h]),
+            ["W2"] = build.Dense(H, O, (h, o) => _w2.P[h * Op + o]),
+            ["b2"] = build.Dense(1, O, (_, o) => _b2.P[o]),
+        };
+    }
+
     /// <summary>
     /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: forward, backprop, and the SGD update
     /// W ← W − η·∂L/∂W of every parameter (what <see cref="TwoLayerNet{T}.Gradient"/> then <see cref="Sgd.Update{T}(IDictionary{string, Matrix{T}}, IReadOnlyDictionary{string, Matrix{T}}, T)"/> do).
@@ -206,6 +220,9 @@ internal sealed unsafe class FastTwoLayerNet
     /// <see cref="SparseRows.MiddleColumn"/> from b1 and the rest from 0, then adds them (<see cref="Activate"/>): on one core
     /// or two, and in training as in evaluation, a row gets the same numbers.
     /// </summary>
+    /// <summary>Whether the last three hidden vectors are summed in one pass over a row's pixels (else two: the same bits; for tests and timing).</summary>
+    internal static bool UseThreeVectorPass = true;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FirstLayerPart<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* start, float* a1)
         where TV : unmanaged where L : struct, ILanes<float, TV>
@@ -241,6 +258,32 @@ internal sealed unsafe class FastTwoLayerNet
         {
             int c0 = k * W;
             float* w0 = _w1.P + c0;
+            if (vectors - k == 3 && UseThreeVectorPass)
+            {   // the last three vectors (hidden 20 with 8 floats: 24 = 3 × 8): one pass over the row's pixels for all three, as
+                // 2 + 1 passes would give bit for bit (each vector's even and odd pixels in two chains, then added), but each
+                // pixel's column and value read once and six chains of multiply-adds in flight instead of four, then two
+                float* w1 = w0 + W, w2 = w0 + 2 * W;
+                TV s0 = start is null ? L.Zero : L.Load(start + c0), s1 = start is null ? L.Zero : L.Load(start + c0 + W);
+                TV s2 = start is null ? L.Zero : L.Load(start + c0 + 2 * W), t0 = L.Zero, t1 = L.Zero, t2 = L.Zero;
+                nint q = q0;
+                for (; q + 2 <= q1; q += 2)
+                {
+                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
+                    TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1); s2 = L.MultiplyAdd(L.Load(w2 + j0), v0, s2);
+                    t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1); t2 = L.MultiplyAdd(L.Load(w2 + j1), v1, t2);
+                }
+                if (q < q1)
+                {
+                    nint j0 = cols[q] * n;
+                    TV v0 = L.Broadcast(vals[q]);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1); s2 = L.MultiplyAdd(L.Load(w2 + j0), v0, s2);
+                }
+                L.Store(L.Add(s0, t0), a1 + c0);
+                L.Store(L.Add(s1, t1), a1 + c0 + W);
+                L.Store(L.Add(s2, t2), a1 + c0 + 2 * W);
+                return;
+            }
             if (k + 2 == vectors && NarrowTail)
             {   // the last vector holds at most 4 hidden units (20 = 16 + 4): a 128-bit vector for it
                 float* w1 = w0 + W;

@@ -278,6 +278,40 @@ public class FastTwoCoreTests
         finally { FastTwoLayerNet.EvaluateInPairs = before; }
     }
 
+    /// <summary>The last three hidden vectors summed in one pass over the pixels give the bits of the two passes they replace.</summary>
+    [Theory]
+    [InlineData(20)] [InlineData(40)] [InlineData(100)] [InlineData(500)]   // 3, 5 or 13 vectors (256 bits), 3 or 7 (512), 5 (128)
+    public void One_pass_over_the_last_three_vectors_gives_the_same_bits_as_two(int hidden)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Random(hidden);
+        var x = Matrix<float>.Build.Dense(200, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(200, classes);
+        for (int r = 0; r < 200; r++) t[r, rng.Next(classes)] = 1;
+        var split = SparseSplit.From(x, t, classes);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
+        var batches = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 50).Select(_ => rng.Next(200)).ToArray()).ToArray();
+        (Dictionary<string, Matrix<float>> Params, List<double> Losses, float[] Y, double Accuracy) Run(bool onePass)
+        {
+            bool saved = FastTwoLayerNet.UseThreeVectorPass;
+            FastTwoLayerNet.UseThreeVectorPass = onePass;
+            try
+            {
+                var fast = FastTwoLayerNet.From(readable);
+                var losses = new List<double>();
+                foreach (var rows in batches) { fast.Step(split, rows, 0.5f); losses.Add(fast.Loss(split, rows)); }
+                return (fast.ToMatrices(), losses, fast.Predict(split.X, batches[0]), fast.Accuracy(split));
+            }
+            finally { FastTwoLayerNet.UseThreeVectorPass = saved; }
+        }
+        var (p1, l1, y1, a1) = Run(true);
+        var (p2, l2, y2, a2) = Run(false);
+        Assert.Equal(l2, l1);
+        Assert.Equal(y2, y1);
+        Assert.Equal(a2, a1);
+        foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(p2[key], p1[key]);
+    }
+
     [Theory]
     [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)] [InlineData(52, 64)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
@@ -355,87 +389,5 @@ public class FastTrainerParityTests(MnistFixture mnist)
         for (int i = 0; i < rows.Length; i++)
             for (int o = 0; o < 10; o++)
                 Assert.True(Math.Abs(y[i, o] - yFast[i * 10 + o]) <= 1e-5, $"y[{i}, {o}]: readable {y[i, o]}, fast {yFast[i * 10 + o]}");
-    }
-}
-
-/// <summary><see cref="FastNumericalGradient"/> gives what the readable <see cref="TwoLayerNet{T}.NumericalGradient"/> gives.</summary>
-[Trait("Category", "Simd")]
-[Collection("MNIST")]
-public class FastNumericalGradientTests(MnistFixture mnist)
-{
-    private static void AssertSameGradient(Dictionary<string, Matrix<double>> expected, Dictionary<string, Matrix<double>> actual, double tolerance)
-    {
-        Assert.Equal(TwoLayerNet<double>.ParamNames, actual.Keys);
-        foreach (var key in TwoLayerNet<double>.ParamNames)
-        {
-            var e = expected[key]; var a = actual[key];
-            Assert.Equal((e.RowCount, e.ColumnCount), (a.RowCount, a.ColumnCount));
-            double worst = 0;
-            for (int i = 0; i < e.RowCount; i++)
-                for (int j = 0; j < e.ColumnCount; j++)
-                    worst = Math.Max(worst, Math.Abs(e[i, j] - a[i, j]));
-            Assert.True(worst <= tolerance, $"{key}: max |readable − fast| = {worst:E2} > {tolerance:E0}");
-            Assert.True(a.Enumerate().Any(v => v != 0), $"{key}: the gradient is all zeros");
-        }
-    }
-
-    [Theory]
-    [InlineData(30, 7, 10, 5)]
-    [InlineData(30, 20, 10, 1)]
-    [InlineData(17, 9, 3, 4)]
-    [InlineData(40, 33, 11, 6)]
-    public void Equals_the_readable_numerical_gradient(int inputs, int hidden, int classes, int batch)
-    {
-        var rng = new Random(inputs * 1000 + hidden);
-        var x = Matrix<double>.Build.Dense(batch, inputs, (_, _) => rng.NextDouble() < 0.6 ? 0 : rng.NextDouble());
-        var t = Matrix<double>.Build.Dense(batch, classes);
-        for (int r = 0; r < batch; r++) t[r, rng.Next(classes)] = 1;
-        var net = new TwoLayerNet<double>(inputs, hidden, classes, weightInitStd: 0.5, seed: hidden);
-        var before = net.Params.ToDictionary(p => p.Key, p => p.Value.Clone());
-
-        var fast = FastNumericalGradient.Compute(net, x, t);
-
-        foreach (var (key, m) in before) Assert.Equal(m, net.Params[key]);   // the network is left as it was
-        AssertSameGradient(net.NumericalGradient(x, t), fast, 1e-9);
-    }
-
-    [Fact]
-    public void Equals_the_readable_one_with_no_delta_and_refuses_soft_answers_as_it_does()
-    {
-        var rng = new Random(4);
-        var x = Matrix<double>.Build.Dense(3, 12, (_, _) => rng.NextDouble() - 0.5);
-        var t = Matrix<double>.Build.Dense(3, 4);
-        for (int r = 0; r < 3; r++) t[r, (r + 1) % 4] = 1;
-        var net = new TwoLayerNet<double>(12, 5, 4, weightInitStd: 1.0, seed: 2) { LossDelta = 0 };
-        AssertSameGradient(net.NumericalGradient(x, t), FastNumericalGradient.Compute(net, x, t), 1e-9);
-        // the readable network takes one-hot answers only (Shapes.RequireOneHot); the fast one refuses soft ones the same way
-        var soft = Matrix<double>.Build.Dense(3, 4, (_, _) => 0.25);
-        string readable = Assert.Throws<ArgumentException>(() => net.NumericalGradient(x, soft)).Message;
-        Assert.Contains("one-hot", Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, x, soft)).Message);
-        Assert.Contains("one-hot", readable);
-    }
-
-    [Fact]
-    public void Equals_the_readable_one_for_the_tutorial_network_on_MNIST()
-    {
-        var rows = new[] { 0, 1, 2 };
-        var (xTrain, tTrain) = mnist.Data.Train;
-        var x = Matrix<double>.Build.Dense(rows.Length, 784, (r, c) => xTrain[rows[r], c]);
-        var t = Matrix<double>.Build.Dense(rows.Length, 10, (r, c) => tTrain[rows[r], c]);
-        var net = new TwoLayerNet<double>(784, 20, 10, seed: 42);
-        var fast = FastNumericalGradient.Compute(net, x, t);
-        AssertSameGradient(net.NumericalGradient(x, t), fast, 1e-9);
-        // and it is the gradient: backprop agrees to the δ inside the log (see the README's note on the gradient check)
-        AssertSameGradient(net.Gradient(x, t), fast, 1e-6);
-    }
-
-    [Fact]
-    public void Refuses_answers_of_the_wrong_shape_naming_both_shapes()
-    {
-        var net = new TwoLayerNet<double>(6, 3, 4, seed: 1);
-        var e = Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, Matrix<double>.Build.Dense(2, 6), Matrix<double>.Build.Dense(2, 5)));
-        Assert.Contains("(2, 5)", e.Message);
-        Assert.Contains("(2, 4)", e.Message);
-        Assert.Throws<ArgumentException>(() => FastNumericalGradient.Compute(net, Matrix<double>.Build.Dense(2, 7), Matrix<double>.Build.Dense(2, 4)));
     }
 }

@@ -1,3 +1,5 @@
+using FromScratch.Fast;
+
 namespace FromScratch.Tests;
 
 /// <summary>
@@ -16,6 +18,9 @@ public class InitialWeightsTests(MnistFixture mnist)
         Assert.Contains("initial weights", e.Message);
         Assert.Contains("1E+30", e.Message);
         Assert.DoesNotContain("learning rate 0.1 is probably too large", e.Message);
+        var fast = Assert.Throws<TrainingDivergedException>(() =>
+            FastTrainer.Train(new TwoLayerNet<float>(784, 20, 10, options.WeightInitStd, seed: 1), mnist.Data, options));
+        Assert.Contains("the initial weights are out of range, not the learning rate: they were drawn with std 1E+30", fast.Message);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public class SweepTests(MnistFixture mnist)
         Assert.Matches(@"^Training diverged at iteration \d+", diverged.Failure);
         Assert.True(diverged.TrainLoss.Count < 61);
         Assert.Contains("100: diverged (Training diverged at iteration", diverged.ToString());
-        Assert.Matches(@"^learning rate sweep: 3 runs × 61 iterations in \d+\.\d s$", sweep.Summary);
+        Assert.Matches(@"^learning rate sweep: 3 runs × 61 iterations in \d+\.\d s, trained by the readable Trainer.Train on TwoLayerNet<float>$", sweep.Summary);
         Assert.StartsWith("learning rate 0.1: test accuracy 0.", sweep.ToString());
     }
 
@@ -57,5 +57,28 @@ public class SweepTests(MnistFixture mnist)
             Assert.Equal(fast.Runs[i].FinalTestAccuracy, readable.Runs[i].FinalTestAccuracy, 1e-3);
         }
         Assert.NotEqual(readable.Runs[0].TrainLoss[^1], readable.Runs[1].TrainLoss[^1]);   // the value swept made a difference
+    }
+
+    /// <summary>
+    /// The fast sweep has no copy of the data that outlives a run: a learner who changes the images between runs (here in
+    /// onRun) trains the next run on what the matrix holds now, exactly as FastTrainer.Train would.
+    /// </summary>
+    [Fact]
+    public void The_fast_sweep_trains_each_run_on_the_data_as_it_is_when_the_run_starts()
+    {
+        var data = mnist.Data with
+        {
+            Train = mnist.Data.Train with { X = mnist.Data.Train.X.SubMatrix(0, 2000, 0, 784), T = mnist.Data.Train.T.SubMatrix(0, 2000, 0, 10) },
+        };
+        var options = new TrainingOptions(Iterations: 20, Seed: 3);
+        int run = 0;
+        var sweep = FastSweep.Run(data, options, "hidden size", new[] { 8, 8 }, (o, h) => o with { HiddenSize = h }, onRun: _ =>
+        {
+            if (run++ == 0)
+                for (int r = 0; r < 2000; r++) data.Train.X[r, 300] = 1f;   // after the first run: pixel 300 lit in every training image
+        });
+        var expected = FastTrainer.Train(new TwoLayerNet<float>(784, 8, 10, options.WeightInitStd, 3), data, options);
+        Assert.Equal(expected.TrainLoss, sweep.Runs[1].TrainLoss);
+        Assert.NotEqual(sweep.Runs[0].TrainLoss, sweep.Runs[1].TrainLoss);
     }
 }

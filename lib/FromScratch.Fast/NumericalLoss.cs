@@ -5,48 +5,18 @@ using MathNet.Numerics.LinearAlgebra;
 namespace FromScratch.Fast;
 
 /// <summary>
-/// <see cref="TwoLayerNet{T}.NumericalGradient"/> for float64 on the fast engine: the tutorial's algorithm unchanged — for
-/// every parameter, (L(p + h) − L(p − h)) / 2h with h = 1e-4, each L a whole loss over the whole batch, evaluated as a black box.
+/// The engine's part of the bench's numerical gradient (<c>FastNumericalGradient</c> in FromScratch.Bench): the loss of a
+/// float64 <see cref="TwoLayerNet{T}"/> on one batch, evaluated fast as a black box, and one central difference
+/// (L(p + h) − L(p − h)) / 2h of one parameter, exactly as <c>Functions.NumericalGradient</c> takes it.
 /// </summary>
 /// <remarks>
 /// Only the evaluation of the loss is faster: the batch's inputs are kept as sparse rows (the zero pixels add nothing),
-/// the weights row-major and padded to the SIMD width, no allocation per evaluation; and the parameters are shared out
-/// over all cores, each core perturbing its own copy of the network. Nothing uses which part of the network a
-/// perturbation touches, so backpropagation stays thousands of times faster.
+/// the weights row-major and padded to the SIMD width, no allocation per evaluation. Nothing uses which part of the
+/// network a perturbation touches. The driver that shares the parameters out over the cores lives with the bench: this
+/// is not code a learner loads.
 /// </remarks>
-internal static class FastNumericalGradient
+internal static class NumericalLoss
 {
-    /// <summary>The numerical gradient of <c>net.Loss(x, t)</c> for W1, b1, W2 and b2 (same keys and shapes as the readable one).</summary>
-    public static Dictionary<string, Matrix<double>> Compute(TwoLayerNet<double> net, Matrix<double> x, Matrix<double> t)
-    {
-        ArgumentNullException.ThrowIfNull(net);
-        net.Loss(x, t);   // the readable loss checks the shapes of x and t and names them
-        var batch = Batch.From(x, t, Evaluator.PaddedHidden(net.HiddenSize));
-        var names = TwoLayerNet<double>.ParamNames;
-        var sizes = names.Select(n => net.Params[n].RowCount * net.Params[n].ColumnCount).ToArray();
-        int total = sizes.Sum();
-        var grad = new double[total];
-        const int Chunk = 32;
-        Parallel.For(0, (total + Chunk - 1) / Chunk,
-            () => new Evaluator(net, batch),
-            (chunk, _, eval) =>
-            {
-                for (int g = chunk * Chunk, end = Math.Min(total, g + Chunk); g < end; g++) grad[g] = eval.CentralDifference(g);
-                return eval;
-            },
-            _ => { });
-        var result = new Dictionary<string, Matrix<double>>();
-        int offset = 0;
-        for (int p = 0; p < names.Count; p++)
-        {
-            var m = net.Params[names[p]];
-            int rows = m.RowCount, at = offset;   // the flat index runs column by column, as Functions.NumericalGradient does
-            result[names[p]] = Matrix<double>.Build.Dense(rows, m.ColumnCount, (r, c) => grad[at + c * rows + r]);
-            offset += sizes[p];
-        }
-        return result;
-    }
-
     /// <summary>
     /// The batch's nonzero x, grouped by block of pixels (columns) and then by row: entries <c>Start[b·Rows + r]</c> up to
     /// the next start are row r's nonzero pixels in block b, in column order; and the nonzero answers of t.
@@ -55,7 +25,7 @@ internal static class FastNumericalGradient
     /// A block's rows of W1 fit in the core's first-level cache (<see cref="BlockBytes"/>), so the first layer reads each
     /// row of W1 from there, not from the slower cache behind it, however many rows of x use it.
     /// </remarks>
-    private sealed record Batch(int Rows, int Blocks, int[] Start, int[] Columns, double[] Values, (int Row, int Column, double Value)[] Answers)
+    internal sealed record Batch(int Rows, int Blocks, int[] Start, int[] Columns, double[] Values, (int Row, int Column, double Value)[] Answers)
     {
         /// <summary>How many bytes of W1 one block of pixels spans at most: half a typical 32 KB first-level cache.</summary>
         public const int BlockBytes = 16 * 1024;
@@ -84,7 +54,7 @@ internal static class FastNumericalGradient
     }
 
     /// <summary>One core's copy of the network and buffers: perturb one parameter, evaluate the loss twice, restore.</summary>
-    private sealed unsafe class Evaluator
+    internal sealed unsafe class Evaluator
     {
         private readonly Batch _batch;
         private readonly int _inputs, _hidden, _outputs, _hp, _op;
@@ -120,7 +90,10 @@ internal static class FastNumericalGradient
         /// <summary>The hidden size rounded up to whole vectors of doubles.</summary>
         public static int PaddedHidden(int hidden) => Simd.RoundUp(hidden, Simd.Bits / 64);
 
-        /// <summary>(L(p + h) − L(p − h)) / 2h for the parameter at flat index <paramref name="index"/>.</summary>
+        /// <summary>
+        /// (L(p + h) − L(p − h)) / 2h for the parameter at flat index <paramref name="index"/>: W1, b1, W2, b2 one after the other,
+        /// each column by column (as <c>Functions.NumericalGradient</c> runs over a matrix).
+        /// </summary>
         public double CentralDifference(int index)
         {
             ref double p = ref Parameter(index);
