@@ -177,11 +177,16 @@ public static partial class NotebookExport
         MethodDeclarationSyntax m => [(m.Identifier.ValueText, m)],
         GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax l } => l.Declaration.Variables.Select(v => (v.Identifier.ValueText, (SyntaxNode)v)),
         GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax f } => [(f.Identifier.ValueText, f)],
-        GlobalStatementSyntax { Statement: var s } => s.DescendantNodes(n => n is not (BlockSyntax or LambdaExpressionSyntax or LocalFunctionStatementSyntax or AnonymousMethodExpressionSyntax))
-            .OfType<SingleVariableDesignationSyntax>().Where(d => d.Parent is DeclarationExpressionSyntax or DeclarationPatternSyntax or ParenthesizedVariableDesignationSyntax or VarPatternSyntax)
-            .Select(d => (d.Identifier.ValueText, (SyntaxNode)d)),
+        // Expression variables that reach the top-level scope: a deconstruction or out variable of an expression statement, a
+        // pattern variable of an if's condition. Those of foreach, for, using, lambdas and blocks stay inside them.
+        GlobalStatementSyntax { Statement: ExpressionStatementSyntax e } => Designations(e.Expression),
+        GlobalStatementSyntax { Statement: IfStatementSyntax i } => Designations(i.Condition),
         _ => [],
     };
+
+    private static IEnumerable<(string, SyntaxNode)> Designations(SyntaxNode node) =>
+        node.DescendantNodesAndSelf(n => n is not (LambdaExpressionSyntax or AnonymousMethodExpressionSyntax or StatementSyntax) || n == node)
+            .OfType<SingleVariableDesignationSyntax>().Select(d => (d.Identifier.ValueText, (SyntaxNode)d));
 
     private static string Relative(string fromDir, string path) => Path.GetRelativePath(fromDir, path).Replace('\\', '/');
 }
