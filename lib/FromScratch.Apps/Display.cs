@@ -20,7 +20,7 @@ public static class Display
         if (value is null) return;
         if (value is TrainingView view)
         {
-            Console.WriteLine("▸ " + view);
+            Console.WriteLine("▸ " + view);   // its final line (a notebook shows it where the view was displayed); the chart into the page
             App.Page.Add(Html(view)!, view.ToString());
             return;
         }

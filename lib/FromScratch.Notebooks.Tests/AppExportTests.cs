@@ -68,20 +68,27 @@ public sealed partial class AppExportTests(ITestOutputHelper output)
             if ((string?)cell["cell_type"] != "code") continue;
             if (RunnerTests.Join(cell["source"]).Contains("#load \"setup.csx\"", StringComparison.Ordinal)) continue;   // the app's #:project lines
             var exact = new List<string>();
+            var live = new List<string>();
             var html = new StringBuilder();
             foreach (var o in cell["outputs"]!.AsArray().Select(o => o!.AsObject()))
             {
                 if ((string?)o["output_type"] == "stream" && (string?)o["name"] == "stdout") exact.AddRange(Lines(RunnerTests.Join(o["text"])));
                 if (o["data"] is not JsonObject data) continue;
                 var htmlText = RunnerTests.Join(data["text/html"]);
-                if (htmlText.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal)) runnerCharts.AddRange(Figures(htmlText));
-                if (data["text/plain"] is not null) exact.AddRange(Lines(RunnerTests.Join(data["text/plain"])));
+                bool chart = htmlText.Contains("class=\"fromscratch-chart\"", StringComparison.Ordinal);
+                if (chart) runnerCharts.AddRange(Figures(htmlText));
+                // A live view (training): the notebook shows its final state where it was displayed, the app when its cell ends.
+                if (chart && data["text/plain"] is not null) live.AddRange(Lines(RunnerTests.Join(data["text/plain"])));
+                else if (data["text/plain"] is not null) exact.AddRange(Lines(RunnerTests.Join(data["text/plain"])));
                 else html.Append(NotebookExpectations.TextOf("text/html", htmlText));
             }
             var mine = appCells.GetValueOrDefault(number, []).Where(l => !l.StartsWith("▸ ", StringComparison.Ordinal)).ToList();
             var theirs = Tokens(string.Join(" ", exact) + " " + html);
             foreach (var line in exact.Where(l => !mine.Select(Mask).Contains(Mask(l))))
                 problems.Add($"cell {number}: the runner printed \"{line}\", the app did not");
+            var notes = appCells.GetValueOrDefault(number, []).Where(l => l.StartsWith("▸ ", StringComparison.Ordinal)).Select(l => Mask(l[2..])).ToList();
+            foreach (var line in live.Where(l => !notes.Contains(Mask(l))))
+                problems.Add($"cell {number}: the runner's live view ended with \"{line}\", the app's did not");
             if (!IsSubsequence(Tokens(string.Join(" ", mine)), theirs))
                 problems.Add($"cell {number}: the app's text is not the runner's:\n  app:    {string.Join(" | ", mine)}\n  runner: {string.Join(" ", theirs)}");
         }
@@ -210,8 +217,12 @@ public sealed partial class AppExportTests(ITestOutputHelper output)
 
     private static IEnumerable<string> Lines(string text) => text.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0);
 
-    /// <summary>Timings masked: "12.3 s", "45 ms", "0:12", and ratios of timings ("13,403× faster").</summary>
-    private static string Mask(string line) => Timing().Replace(line, "#t");
+    /// <summary>Timings masked ("12.3 s", "45 ms", "0:12", ratios of timings as "13,403×"), and the runner's temporary folder.</summary>
+    private static string Mask(string line) => Timing().Replace(RunnerTemp().Replace(line, ""), "#t");
+
+    /// <summary>The runner's private temporary folder (its TMPDIR) in a path: the app's is the system's.</summary>
+    [GeneratedRegex(@"/fromscratch-runner-[A-Za-z0-9]+(?=/)")]
+    private static partial Regex RunnerTemp();
 
     [GeneratedRegex(@"\d+(?:\.\d+)?\s*(?:ms|s)\b|\d+:\d\d(?::\d\d)?|\d[\d,.]*×")]
     private static partial Regex Timing();
