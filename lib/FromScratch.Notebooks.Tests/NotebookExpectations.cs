@@ -71,14 +71,15 @@ public static class NotebookExpectations
                 @"TrainingOptions \{ Iterations = 1201, BatchSize = 100, LearningRate = 0\.1, HiddenSize = 20, WeightInitStd = 0\.01, Seed = 1 \}",
                 @"^Train Accuracy : [\d.]+  Test Accuracy : [\d.]+$",
                 @"Training: learning rate 0\.1, hidden 20, batch 100: done: iteration 1201/1201 \(100%\)",
+                @"^trained by the readable Trainer\.Train on TwoLayerNet<float>$",
                 @"^test accuracy 0\.[89]\d{3} \(\d+/10000\)$",
                 @"^  \d → \d: \d+ \([\d.]+% of \d\)$",
                 @"^#\d+: \d taken for \d \(\d+\.\d%; \d got \d+\.\d%\)$",
                 @"^learning rate 0\.01: test accuracy 0\.\d{4} at iteration 1200",
                 @"^learning rate 5: ",
-                @"^learning rate sweep: 5 runs × 1201 iterations in \d+\.\d s$",
+                @"^learning rate sweep: 5 runs × 1201 iterations in \d+\.\d s, trained by the fast engine \(FastTrainer: float32, SIMD, two cores\), not TwoLayerNet's own code$",
                 @"^hidden size 100: test accuracy 0\.\d{4} at iteration 1200",
-                @"^hidden size sweep: 4 runs × 1201 iterations in \d+\.\d s$",
+                @"^hidden size sweep: 4 runs × 1201 iterations in \d+\.\d s, trained by the fast engine \(FastTrainer: float32, SIMD, two cores\), not TwoLayerNet's own code$",
                 @"^Training diverged at iteration \d+: .* The learning rate 100 is probably too large; try a smaller one",
             ],
             Check: text => text.Contains("did not diverge", StringComparison.Ordinal) ? "learning rate 100 did not diverge" : null,
@@ -93,7 +94,9 @@ public static class NotebookExpectations
                 @"^Trouser\s+0\.\d{3}\s+\(\s*\d+/1000\)",
                 @"(T-shirt/top|Pullover|Coat|Shirt) → (T-shirt/top|Pullover|Coat|Shirt): \d+ \([\d.]+% of",
                 @"#\d+: [\w/ -]+ taken for [\w/ -]+ \(\d+\.\d%",
-                @"^hidden 100: test accuracy 0\.\d{4}",
+                @"^hidden 100: test accuracy 0\.\d{4} after \d+ steps \([\d.]+ s, the fast engine",
+                @"steps in [\d.]+ s, trained by the readable Trainer\.Train on TwoLayerNet<float>; final test accuracy",
+                @"^MNIST trained by the readable Trainer\.Train on TwoLayerNet<float>$",
             ],
             Check: FashionIsHarderThanMnist),
         ["07-layers"] = new(
@@ -118,9 +121,9 @@ public static class NotebookExpectations
         ["08-draw-digit"] = new(
             Patterns:
             [
-                @"^MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[89]\d{3}  Test Accuracy : 0\.[89]\d{3}$",
+                @"^MNIST 784-20-10: \d+ steps in [\d.]+ s, trained by the readable Trainer\.Train on TwoLayerNet<float>; Train Accuracy : 0\.[89]\d{3}  Test Accuracy : 0\.[89]\d{3}$",
                 @"^Draw a digit — 손글씨 숫자 그리기: a drawing pad for a 784-20-10 network",
-                @"^Fashion-MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[78]\d{3}  Test Accuracy : 0\.[78]\d{3}$",
+                @"^Fashion-MNIST 784-20-10: \d+ steps in [\d.]+ s, trained by the readable Trainer\.Train on TwoLayerNet<float>; Train Accuracy : 0\.[78]\d{3}  Test Accuracy : 0\.[78]\d{3}$",
                 @"^Draw a piece of clothing — Fashion-MNIST: a drawing pad for a 784-20-10 network",
             ]),
         // 09–13, the chapter on techniques for learning (their checks: ChapterExpectations.cs)

@@ -12,8 +12,9 @@ public sealed class BatchNormalization<T> : ILayerWithParams<T> where T : struct
     /// <summary>The book's δ under the square root: 10e-7, that is 1e-6.</summary>
     public const double Epsilon = 10e-7;
 
-    private Matrix<T>? xc, xn;     // x − μ and x̂ of the last training forward pass, (batch, features)
+    private T[]? xc, xn;           // x − μ and x̂ of the last training forward pass, column after column: (r, c) is [c·batch + r]
     private T[]? std;              // √(σ² + ε) per feature
+    private int batch;
 
     /// <summary>γ, shape (1, features): the same matrix object as the network's <c>gammaN</c>.</summary>
     public Matrix<T> Gamma { get; }
@@ -72,43 +73,47 @@ public sealed class BatchNormalization<T> : ILayerWithParams<T> where T : struct
                 $"BatchNormalization.Forward: a batch of {n} row{(n == 1 ? "" : "s")} in training: its variance is 0 and every output would be β. " +
                 "Training needs a batch of at least 2 rows (BatchSize ≥ 2); inference (train: false) takes any batch.", nameof(x));
         T eps = T.CreateChecked(Epsilon), m = T.CreateChecked(Momentum), count = T.CreateChecked(n);
-        var output = Matrix<T>.Build.Dense(n, features);
+        T[] values = x.ToColumnMajorArray();             // x's numbers column after column: (r, c) is values[c·n + r]
+        var output = new T[values.Length];
         if (!train)
         {
             for (int c = 0; c < features; c++)
             {
                 T s = T.Sqrt(RunningVar[0, c] + eps);
                 for (int r = 0; r < n; r++)
-                    output[r, c] = Gamma[0, c] * ((x[r, c] - RunningMean[0, c]) / s) + Beta[0, c];
+                    output[c * n + r] = Gamma[0, c] * ((values[c * n + r] - RunningMean[0, c]) / s) + Beta[0, c];
             }
-            return output;
+            return Matrix<T>.Build.Dense(n, features, output);
         }
 
-        xc = Matrix<T>.Build.Dense(n, features);
-        xn = Matrix<T>.Build.Dense(n, features);
+        xc = new T[values.Length];
+        xn = new T[values.Length];
         std = new T[features];
+        batch = n;
         for (int c = 0; c < features; c++)
         {
+            int first = c * n;                                    // the column's first element
             T mu = T.Zero;
-            for (int r = 0; r < n; r++) mu += x[r, c];
+            for (int r = 0; r < n; r++) mu += values[first + r];
             mu /= count;                                          // μ, the column's mean
             T variance = T.Zero;
             for (int r = 0; r < n; r++)
             {
-                xc[r, c] = x[r, c] - mu;                          // x − μ
-                variance += xc[r, c] * xc[r, c];
+                xc[first + r] = values[first + r] - mu;           // x − μ
+                variance += xc[first + r] * xc[first + r];
             }
             variance /= count;                                    // σ² = mean of (x − μ)²
             std[c] = T.Sqrt(variance + eps);
+            T gamma = Gamma[0, c], beta = Beta[0, c];
             for (int r = 0; r < n; r++)
             {
-                xn[r, c] = xc[r, c] / std[c];                     // x̂
-                output[r, c] = Gamma[0, c] * xn[r, c] + Beta[0, c];
+                xn[first + r] = xc[first + r] / std[c];           // x̂
+                output[first + r] = gamma * xn[first + r] + beta;
             }
             RunningMean[0, c] = m * RunningMean[0, c] + (T.One - m) * mu;
             RunningVar[0, c] = m * RunningVar[0, c] + (T.One - m) * variance;
         }
-        return output;
+        return Matrix<T>.Build.Dense(n, features, output);
     }
 
     /// <summary>Training mode, as the book's default.</summary>
@@ -124,35 +129,40 @@ public sealed class BatchNormalization<T> : ILayerWithParams<T> where T : struct
         var (xcLast, xnLast, stdLast) = (xc, xn, std);
         if (xcLast is null || xnLast is null || stdLast is null)
             throw new InvalidOperationException("BatchNormalization.Backward was called before a training Forward.");
-        Shapes.RequireSame(xcLast, dout, "the forward input", nameof(dout), "BatchNormalization.Backward");
-        int n = dout.RowCount, features = dout.ColumnCount;
+        if (dout.RowCount != batch || dout.ColumnCount != stdLast.Length)
+            throw new ArgumentException(
+                $"BatchNormalization.Backward: dout must have shape ({batch}, {stdLast.Length}) like the forward input; got {dout.Shape()}.", nameof(dout));
+        int n = batch, features = stdLast.Length;
         T count = T.CreateChecked(n), two = T.CreateChecked(2.0), half = T.CreateChecked(0.5);
-        var dx = Matrix<T>.Build.Dense(n, features);
+        T[] dy = dout.ToColumnMajorArray();                            // (r, c) is dy[c·n + r]
+        var dx = new T[dy.Length];
         var dgamma = Matrix<T>.Build.Dense(1, features);
         var dbeta = Matrix<T>.Build.Dense(1, features);
         var dxc = new T[n];
         for (int c = 0; c < features; c++)
         {
-            T s = stdLast[c], dstd = T.Zero;
+            int first = c * n;
+            T s = stdLast[c], gamma = Gamma[0, c], dstd = T.Zero, sumDy = T.Zero, sumXnDy = T.Zero;
             for (int r = 0; r < n; r++)
             {
-                dbeta[0, c] += dout[r, c];                              // ∂L/∂β = Σ dout
-                dgamma[0, c] += xnLast[r, c] * dout[r, c];              // ∂L/∂γ = Σ x̂ ⊙ dout
-                T dxn = Gamma[0, c] * dout[r, c];                       // ∂L/∂x̂ = γ ⊙ dout
+                sumDy += dy[first + r];                                 // ∂L/∂β = Σ dout
+                sumXnDy += xnLast[first + r] * dy[first + r];           // ∂L/∂γ = Σ x̂ ⊙ dout
+                T dxn = gamma * dy[first + r];                          // ∂L/∂x̂ = γ ⊙ dout
                 dxc[r] = dxn / s;                                       // through x̂ = xc / std
-                dstd -= dxn * xcLast[r, c] / (s * s);                   // ∂L/∂std = −Σ dx̂ ⊙ xc / std²
+                dstd -= dxn * xcLast[first + r] / (s * s);              // ∂L/∂std = −Σ dx̂ ⊙ xc / std²
             }
+            (dbeta[0, c], dgamma[0, c]) = (sumDy, sumXnDy);
             T dvar = half * dstd / s;                                   // std = √(σ² + ε)
             T dmu = T.Zero;
             for (int r = 0; r < n; r++)
             {
-                dxc[r] += two / count * xcLast[r, c] * dvar;            // σ² = mean of xc²
+                dxc[r] += two / count * xcLast[first + r] * dvar;       // σ² = mean of xc²
                 dmu += dxc[r];
             }
             for (int r = 0; r < n; r++)
-                dx[r, c] = dxc[r] - dmu / count;                        // xc = x − μ
+                dx[first + r] = dxc[r] - dmu / count;                   // xc = x − μ
         }
         (dGamma, dBeta) = (dgamma, dbeta);
-        return dx;
+        return Matrix<T>.Build.Dense(n, features, dx);
     }
 }

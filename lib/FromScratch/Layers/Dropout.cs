@@ -44,10 +44,11 @@ public sealed class Dropout<T> : ILayer<T> where T : struct, System.Numerics.IFl
         }
         else
         {
-            mask = Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount);
+            var keep = new T[x.RowCount * x.ColumnCount];              // column after column: (r, c) is keep[c·rows + r]
             for (int r = 0; r < x.RowCount; r++)                          // row by row, as numpy's rand fills (batch, units)
                 for (int c = 0; c < x.ColumnCount; c++)
-                    mask[r, c] = rng.NextDouble() > Ratio ? T.One : T.Zero;
+                    keep[c * x.RowCount + r] = rng.NextDouble() > Ratio ? T.One : T.Zero;
+            mask = Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount, keep);
         }
         return x.PointwiseMultiply(mask);
     }

@@ -4,11 +4,12 @@ namespace FromScratch.Layers;
 
 /// <summary>
 /// The ReLU layer: out = max(0, x). Backward passes the gradient through where x was positive and stops it elsewhere,
-/// so all it keeps is its input (where it was ≤ 0).
+/// so all it keeps is that mask.
 /// </summary>
 public sealed class Relu<T> : ILayer<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
 {
-    private Matrix<T>? input;   // the forward input: where it is ≤ 0 the gradient stops
+    private bool[]? mask;         // true where x ≤ 0, column by column
+    private int rows, columns;
 
     /// <summary>max(0, x) (the same in training and inference).</summary>
     public Matrix<T> Forward(Matrix<T> x, bool train) => Forward(x);
@@ -16,17 +17,24 @@ public sealed class Relu<T> : ILayer<T> where T : struct, System.Numerics.IFloat
     /// <summary>max(0, x) of every element, same shape as x.</summary>
     public Matrix<T> Forward(Matrix<T> x)
     {
-        input = x;
-        return x.Map(v => v <= T.Zero ? T.Zero : v, Zeros.Include);
+        (rows, columns) = (x.RowCount, x.ColumnCount);
+        T[] output = x.ToColumnMajorArray();          // a copy of x's numbers, column after column
+        mask = new bool[output.Length];
+        for (int i = 0; i < output.Length; i++)
+            if (output[i] <= T.Zero) { mask[i] = true; output[i] = T.Zero; }
+        return Matrix<T>.Build.Dense(rows, columns, output);
     }
 
     /// <summary>dx = dout where x &gt; 0, and 0 where x ≤ 0.</summary>
     public Matrix<T> Backward(Matrix<T> dout)
     {
-        var x = input ?? throw new InvalidOperationException("Relu.Backward was called before Forward.");
-        if (dout.RowCount != x.RowCount || dout.ColumnCount != x.ColumnCount)
+        var m = mask ?? throw new InvalidOperationException("Relu.Backward was called before Forward.");
+        if (dout.RowCount != rows || dout.ColumnCount != columns)
             throw new ArgumentException(
-                $"Relu.Backward: dout must have shape ({x.RowCount}, {x.ColumnCount}) like the forward input; got {dout.Shape()}.", nameof(dout));
-        return x.Map2((v, d) => v <= T.Zero ? T.Zero : d, dout, Zeros.Include);
+                $"Relu.Backward: dout must have shape ({rows}, {columns}) like the forward input; got {dout.Shape()}.", nameof(dout));
+        T[] dx = dout.ToColumnMajorArray();
+        for (int i = 0; i < dx.Length; i++)
+            if (m[i]) dx[i] = T.Zero;
+        return Matrix<T>.Build.Dense(rows, columns, dx);
     }
 }
