@@ -217,8 +217,12 @@ public sealed partial class AppExportTests(ITestOutputHelper output)
 
     private static IEnumerable<string> Lines(string text) => text.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0);
 
-    /// <summary>Timings masked ("12.3 s", "45 ms", "0:12", ratios of timings as "13,403×"), and the runner's temporary folder.</summary>
-    private static string Mask(string line) => Timing().Replace(RunnerTemp().Replace(line, ""), "#t");
+    /// <summary>Timings masked ("12.3 s", "45 ms", "0:12", ratios of timings as "13,403×"), the runner's temporary folder, padding.</summary>
+    private static string Mask(string line) => Spaces().Replace(Timing().Replace(RunnerTemp().Replace(line, ""), "#t"), " ");
+
+    /// <summary>Runs of spaces (a timing's width pads a column differently).</summary>
+    [GeneratedRegex(" {2,}")]
+    private static partial Regex Spaces();
 
     /// <summary>The runner's private temporary folder (its TMPDIR) in a path: the app's is the system's.</summary>
     [GeneratedRegex(@"/fromscratch-runner-[A-Za-z0-9]+(?=/)")]
