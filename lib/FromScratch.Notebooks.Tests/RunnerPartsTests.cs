@@ -4,6 +4,7 @@ using FromScratch.Cli;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using runner::FromScratch.Apps;
 using runner::FromScratch.Runner;
 using Xunit;
 

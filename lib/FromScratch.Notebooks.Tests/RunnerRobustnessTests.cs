@@ -302,10 +302,13 @@ public sealed class RunnerRobustnessTests(ITestOutputHelper output)
             if (sleeper != 0) Assert.False(File.Exists($"/proc/{sleeper}/stat") && ProcFs.State(sleeper) is not ('Z' or null), "the cell's child process survived");
             Assert.Equal("previous good file", File.ReadAllText(Path.Combine(outDir, "slow.ipynb")));
             Assert.Empty(Directory.GetFiles(outDir, "*.fromscratch-tmp"));
-            // The run's temporary folder (and what the cell put there) is gone. A signal before the runtime has set up its own
-            // handlers kills the process outright, leaving the runtime's diagnostics socket (not the runner's to remove).
+            // The run's temporary folder (and what the cell put there) is gone. A signal before the runner's handlers are
+            // registered (at launch, or in the instant between taking SIGINT back and registering) ends the process with the
+            // signal's default action, which leaves the .NET runtime's own debugger pipes and diagnostics socket: not the
+            // runner's files (it has created none yet), and the same for any .NET program killed that way.
             var left = Directory.GetFileSystemEntries(tmp).Select(Path.GetFileName)
-                .Where(n => !(phase == SignalPhase.Launch && n!.StartsWith("dotnet-diagnostic-", StringComparison.Ordinal))).ToList();
+                .Where(n => !(phase is SignalPhase.Launch or SignalPhase.Handlers
+                              && (n!.StartsWith("dotnet-diagnostic-", StringComparison.Ordinal) || n.StartsWith("clr-debug-pipe-", StringComparison.Ordinal)))).ToList();
             Assert.True(left.Count == 0, $"left in TMPDIR: {string.Join(", ", left)}\n{log}");
             Assert.DoesNotContain("Unhandled exception", log.ToString());
         }

@@ -1,3 +1,4 @@
+extern alias runner;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -13,8 +14,20 @@ public static class RunnerRuns
 
     public static Task<ProcessResult> RunAsync(string notebook) =>
         s_runs.GetOrAdd(notebook, n => new Lazy<Task<ProcessResult>>(() => ChildProcess.RunAsync(
-            "dotnet", [Repo.RunnerDll, "--quick", "--out", Repo.OutDir, "--cell-timeout", "600", Repo.NotebookPath(n)],
+            "dotnet", [Repo.RunnerDll, "--quick", .. SeedArguments(n), "--out", Repo.OutDir, "--cell-timeout", "600", Repo.NotebookPath(n)],
             Repo.Root, TimeSpan.FromMinutes(12), Repo.ApplyNotebookEnvironment))).Value;
+
+    /// <summary>
+    /// <c>--param seed=1</c> for a notebook whose parameters cell declares <c>seed</c>: the runs are repeatable, and the exported
+    /// app run with the same quick set and seed must print the same numbers (<see cref="AppExportTests"/>).
+    /// </summary>
+    public static string[] SeedArguments(string notebook)
+    {
+        var cells = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repo.NotebookPath(notebook)))!["cells"]!.AsArray();
+        int index = runner::FromScratch.Runner.NotebookParameters.ParametersCellIndex(cells);
+        return index >= 0 && runner::FromScratch.Runner.NotebookParameters.Declared(RunnerTests.Join(cells[index]!["source"])).Contains("seed")
+            ? ["--param", "seed=1"] : [];
+    }
 }
 
 public sealed class RunnerTests(ITestOutputHelper output)

@@ -3,10 +3,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace FromScratch.Runner;
+using FromScratch.Apps;
 
-/// <summary>A <c>--param</c> that a notebook cannot take: unknown name, no parameters cell, a value that is not C#.</summary>
-public sealed class NotebookParameterException(string message) : Exception(message);
+namespace FromScratch.Runner;
 
 /// <summary>
 /// Parameters the papermill way. A notebook's hyperparameter cell carries the cell tag <c>parameters</c> and declares the
@@ -62,19 +61,13 @@ public static class NotebookParameters
         var copy = notebook.DeepClone().AsObject();
         var cells = copy["cells"] as JsonArray ?? throw new NotebookParameterException($"{fileName}: no cells array.");
         int index = ParametersCellIndex(cells);
-        if (index < 0)
-            throw new NotebookParameterException(
-                $"{fileName} has no parameters cell (a code cell tagged \"{Tag}\"), so it takes no --param ({string.Join(", ", values.Keys)}).");
+        if (index < 0) throw ParameterRules.NoParametersCell(fileName, values.Keys, Tag);
         var declared = Declared(Source(cells[index]!));
         var lines = new List<string> { "// Parameters injected by FromScratch.Runner (--param / --quick)" };
         foreach (var (name, value) in values)
         {
-            if (!declared.Contains(name, StringComparer.Ordinal))
-                throw new NotebookParameterException(
-                    $"{fileName}: --param {name} is not declared in its parameters cell (cell {index + 1} declares {string.Join(", ", declared)}).");
-            var expression = SyntaxFactory.ParseExpression(value);
-            if (string.IsNullOrWhiteSpace(value) || expression.ContainsDiagnostics || expression.FullSpan.Length != value.Length)
-                throw new NotebookParameterException($"{fileName}: --param {name}={value}: the value is not a C# expression.");
+            ParameterRules.CheckDeclared(fileName, name, index + 1, declared);
+            ParameterRules.CheckExpression(fileName, name, value);
             lines.Add($"{name} = {value.Trim()};");
         }
         var injected = new JsonObject
@@ -94,15 +87,8 @@ public static class NotebookParameters
         return copy;
     }
 
-    /// <summary><c>name=value</c> → (name, value); the value may contain '='.</summary>
-    public static KeyValuePair<string, string> ParseAssignment(string text)
-    {
-        int eq = text.IndexOf('=');
-        var name = eq > 0 ? text[..eq].Trim() : "";
-        if (eq <= 0 || !SyntaxFacts.IsValidIdentifier(name) || eq == text.Length - 1)
-            throw new NotebookParameterException($"--param {text}: expected name=value, e.g. --param itersNum=1200.");
-        return new(name, text[(eq + 1)..]);
-    }
+    /// <summary><c>name=value</c> → (name, value); the value may contain '=' (the rules shared with the apps: <see cref="ParameterRules"/>).</summary>
+    public static KeyValuePair<string, string> ParseAssignment(string text) => ParameterRules.ParseAssignment(text);
 
     internal static string Source(JsonNode cell) => cell["source"] switch
     {

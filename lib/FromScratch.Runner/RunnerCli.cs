@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FromScratch.Apps;
 using FromScratch.Cli;
 
 namespace FromScratch.Runner;
@@ -77,7 +78,8 @@ public static class RunnerCli
     public static RootCommand Command { get; } = new(
         "Runs C# notebooks headless, each in a fresh kernel with the notebook's folder as working directory, and writes the " +
         "executed notebook and a self-contained HTML page per notebook. Exit code: 0 when every notebook ran, 1 when one failed " +
-        "(all are still run; a summary names each failure), 2 for bad arguments or notebooks, 130/143 on SIGINT/SIGTERM.")
+        "(all are still run; a summary names each failure), 2 for bad arguments or notebooks, 130/143 on SIGINT/SIGTERM. " +
+        "`export [NOTEBOOK…]` writes them as C# file-based apps instead (out/apps/; see export --help).")
     {
         s_notebooks, s_out, s_quick, s_param, s_cellTimeout, s_child, s_missingDataset,
     };
@@ -85,6 +87,7 @@ public static class RunnerCli
     public static Task<int> MainAsync(string[] args)
     {
         Signals.Install(); // first: from here on SIGINT/SIGTERM end the process (and, once a run has started, clean it up)
+        if (args is ["export", .. var exportArgs]) return Task.FromResult(ExportCli.Main(exportArgs));
         CliOption.RejectUnknownOptions(s_notebooks);
         Command.SetAction(_ => 0);
         return CliApp.RunAsync(Command, args, parse => RunAsync(parse),
