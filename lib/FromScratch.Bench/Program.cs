@@ -86,6 +86,23 @@ int Bench(BenchOptions o)
 
     // ---- the C# paths
     var fast = Train("fast", (net, d, opt) => FastTrainer.Train(net, d, opt), options, runs: 3);
+    // the fast path on one thread: its CPU time is the engine's own work, which another process on the machine cannot stretch
+    // (it waits for no other core), against the one-core floor
+    double oneCoreCpu = double.MaxValue;
+    FastTwoLayerNet.OneThread = true;
+    try
+    {
+        for (int k = 0; k < 3; k++)
+        {
+            var net = new TwoLayerNet<float>(784, 20, 10, options.WeightInitStd, o.Seed);
+            GC.Collect();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            FastTrainer.Train(net, data, options);
+            oneCoreCpu = Math.Min(oneCoreCpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+        }
+    }
+    finally { FastTwoLayerNet.OneThread = false; }
+    Console.WriteLine($"fast path on one thread: {oneCoreCpu:0.00} s of CPU (best of 3)");
     // what every fast run includes besides the steps: the conversion to sparse rows and the self-check (best of 3 each)
     double prepare = double.MaxValue, check = double.MaxValue;
     for (int k = 0; k < 3; k++)
@@ -179,6 +196,8 @@ int Bench(BenchOptions o)
             table.AppendLine($"| numerical gradient, same: readable `TwoLayerNet<double>.NumericalGradient` + `FastProvider` | {F(readableNumgrad.Value, "0.00")} | | | | | {Ratio(readableNumgrad)} | |");
         table.AppendLine($"| numerical gradient, same: numpy | {F(np?.NumgradSeconds ?? double.NaN, "0.00")} | | | | | {(np?.NumgradSeconds is null ? "—" : "1.0×")} | |");
     }
+    double oneCoreFloor = flops / (fma.GflopsOneCore * 1e9);
+    table.AppendLine($"| fast path on one thread, CPU time (best of 3; the engine's own work, which other processes do not stretch) against the one-core floor {oneCoreFloor:0.00} s ({fma.GflopsOneCore:0} GFLOP/s) | {oneCoreCpu:0.00} | {oneCoreCpu:0.00} | | {oneCoreCpu / oneCoreFloor:0.00}× of one core | | | |");
     table.AppendLine($"| fast path's fixed costs, in every fast time: the conversion of both splits to sparse rows · the self-check against net.Loss and net.Gradient (best of 3) | {prepare:0.000} · {check:0.000} | | | | | | |");
     table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | | | |");
     if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | | | |");
@@ -212,6 +231,8 @@ int Bench(BenchOptions o)
     Target("fast path ≥ 6× PyTorch f32 (best of 1 and 2 threads)", torch is null ? null : torch.Best.Seconds / fast.Seconds >= 6, torch is null ? torchNote : $"{torch.Best.Seconds / fast.Seconds:0.0}×");
     Target("fast path within 1.5× of the dense FMA floor", fma.Unscaled ? null : fast.Seconds <= 1.5 * floor,
         $"{fast.Seconds / floor:0.00}× ({fast.Seconds:0.00} s vs {floor:0.00} s){(fma.Unscaled ? "; the probe's cores did not scale (busy machine), so the floor is not trusted: run again" : "")}");
+    Target("fast path on one thread within 1.5× of the one-core floor (CPU time: what the engine needs, whatever the machine's load)", oneCoreCpu <= 1.5 * oneCoreFloor,
+        $"{oneCoreCpu / oneCoreFloor:0.00}× ({oneCoreCpu:0.00} s vs {oneCoreFloor:0.00} s)");
     Target("readable `Trainer.Train` ≥ 1× numpy (issue 21; the old ≥ 3× is retired)", np is null || np.ReferenceBlas ? null : np.TrainSeconds / readable.Seconds >= 1, np is null ? numpyNote : $"{np.TrainSeconds / readable.Seconds:0.0}×");
     if (o.Numgrad)
         Target("numerical gradient ≥ 3× numpy", np?.NumgradSeconds is null || np.ReferenceBlas ? null : np.NumgradSeconds / fastNumgrad >= 3, np?.NumgradSeconds is double ng ? $"{ng / fastNumgrad:0.0}×" : "—");
