@@ -38,10 +38,12 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   [ -n "$setup_note" ] && echo "::: set-up: $setup_note"
 fi
-echo "::: set-up: dotnet tool restore (the pinned .NET Interactive kernel, for the stock-kernel notebook tests)"
-if ! dotnet tool restore; then
+# The pinned kernel's manifest is .config/kernel/, not the repository's root: a manifest there would shadow the kernel a
+# learner installed globally for Jupyter, which starts `dotnet interactive` in notebooks/ (issue 21).
+echo "::: set-up: dotnet tool restore --tool-manifest .config/kernel/dotnet-tools.json (the pinned .NET Interactive kernel, for the stock-kernel notebook tests)"
+if ! dotnet tool restore --tool-manifest .config/kernel/dotnet-tools.json; then
   setup_note="${setup_note:+$setup_note
-}dotnet tool restore failed; the stock-kernel tests fail. Run: dotnet tool restore"
+}dotnet tool restore failed; the stock-kernel tests fail. Run: dotnet tool restore --tool-manifest .config/kernel/dotnet-tools.json"
   echo "::: set-up: $setup_note"
 fi
 

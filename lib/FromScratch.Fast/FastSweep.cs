@@ -13,6 +13,6 @@ public static class FastSweep
     /// <inheritdoc cref="Sweep.Run{TValue}(Dataset{float}, TrainingOptions, string, IEnumerable{TValue}, Func{TrainingOptions, TValue, TrainingOptions}, Action{SweepRun{TValue}}?)"/>
     public static SweepResult<TValue> Run<TValue>(Dataset<float> data, TrainingOptions baseOptions, string name, IEnumerable<TValue> values,
         Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun = null)
-        => Sweep.Run(data, baseOptions, name, values, apply, onRun,
+        => Sweep.Run(data, baseOptions, name, values, apply, onRun, FastTrainer.TrainedBy,
             () => (net, options, onEpoch, onStep) => FastTrainer.Train(net, data, options, onEpoch, onStep));
 }

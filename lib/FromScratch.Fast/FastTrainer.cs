@@ -13,6 +13,9 @@ namespace FromScratch.Fast;
 /// </summary>
 public static class FastTrainer
 {
+    /// <summary>What <see cref="TrainingHistory.TrainedBy"/> says of a run on this path.</summary>
+    internal const string TrainedBy = "the fast engine (FastTrainer: float32, SIMD, two cores), not TwoLayerNet's own code";
+
     /// <summary>
     /// Which code trains, in words, for a training cell's output: the fast engine at this machine's SIMD width, checked against
     /// the network's own <c>Loss</c> and <c>Gradient</c> before it trains.
@@ -70,22 +73,38 @@ public static class FastTrainer
         Action<EpochResult>? onEpoch, Action<int, double>? onStep, Stopwatch clock)
     {
         options.Validate<float>(train.Count);
-        SelfCheck.Run(net, data, train);                  // the engine against net.Loss and net.Gradient on one batch, before any step
+        try
+        {
+            SelfCheck.Run(net, data, train);              // the engine against net.Loss and net.Gradient on one batch, before any step
+        }
+        catch (EngineMismatchException) when (data.Train.T.ColumnCount == net.OutputSize
+                                              && InitialLoss(net, data, options.BatchSize) is var before && !(before <= 2 * Math.Log(net.OutputSize)))
+        {   // weights so large (std 1e30) that every unit saturates: the two disagree in rounding, and the weights are what is wrong
+            throw Trainer.HopelessStart(0, before, before, net.OutputSize, Trainer.DrawnWith(options));
+        }
         float lr = (float)options.LearningRate;
         var fast = FastTwoLayerNet.From(net);
         try
         {
-            return Trainer.Loop(options, train.Count, net.OutputSize, clock, onEpoch, onStep,
+            var history = Trainer.Loop(options, train.Count, net.OutputSize, clock, onEpoch, onStep,
                 step: batchMask =>
                 {
                     fast.Step(train, batchMask, lr);           // gradient and SGD update in one pass
                     return fast.Loss(train, batchMask);
                 },
-                evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)));
+                evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)),
+                lossBeforeTraining: data.Train.T.ColumnCount == net.OutputSize ? () => InitialLoss(net, data, options.BatchSize) : null,
+                initialWeights: Trainer.DrawnWith(options));
+            history.TrainedBy = TrainedBy;
+            return history;
         }
         finally
         {
             fast.CopyTo(net);
         }
     }
+
+    /// <summary>The network's own loss on the first rows of the training set, before any step (see <c>Trainer.Loop</c>).</summary>
+    private static double InitialLoss(TwoLayerNet<float> net, Dataset<float> data, int rows)
+        => net.Loss(data.Train.X.SubMatrix(0, rows, 0, data.Train.X.ColumnCount), data.Train.T.SubMatrix(0, rows, 0, data.Train.T.ColumnCount));
 }

@@ -14,6 +14,9 @@ public static class Repo
     public static string Root { get; } = FromScratch.RepositoryRoot.Above(AppContext.BaseDirectory)
         ?? throw new InvalidOperationException($"{FromScratch.RepositoryRoot.Marker} not found above {AppContext.BaseDirectory}");
     public static string NotebooksDir => Path.Combine(Root, "notebooks");
+
+    /// <summary>The folder of the pinned kernel's tool manifest (not the root's .config/: that would shadow a learner's kernel in notebooks/).</summary>
+    public static string KernelManifestDir => Path.Combine(Root, ".config", "kernel");
     public static string OutDir => Path.Combine(Root, "out");
 
     /// <summary>Every notebooks/*.ipynb, by name (e.g. "01-functions").</summary>

@@ -71,14 +71,15 @@ public static class NotebookExpectations
                 @"TrainingOptions \{ Iterations = 1201, BatchSize = 100, LearningRate = 0\.1, HiddenSize = 20, WeightInitStd = 0\.01, Seed = 1 \}",
                 @"^Train Accuracy : [\d.]+  Test Accuracy : [\d.]+$",
                 @"Training: learning rate 0\.1, hidden 20, batch 100: done: iteration 1201/1201 \(100%\)",
+                @"^trained by the readable Trainer\.Train on TwoLayerNet<float>$",
                 @"^test accuracy 0\.[89]\d{3} \(\d+/10000\)$",
                 @"^  \d → \d: \d+ \([\d.]+% of \d\)$",
                 @"^#\d+: \d taken for \d \(\d+\.\d%; \d got \d+\.\d%\)$",
                 @"^learning rate 0\.01: test accuracy 0\.\d{4} at iteration 1200",
                 @"^learning rate 5: ",
-                @"^learning rate sweep: 5 runs × 1201 iterations in \d+\.\d s$",
+                @"^learning rate sweep: 5 runs × 1201 iterations in \d+\.\d s, trained by the fast engine \(FastTrainer: float32, SIMD, two cores\), not TwoLayerNet's own code$",
                 @"^hidden size 100: test accuracy 0\.\d{4} at iteration 1200",
-                @"^hidden size sweep: 4 runs × 1201 iterations in \d+\.\d s$",
+                @"^hidden size sweep: 4 runs × 1201 iterations in \d+\.\d s, trained by the fast engine \(FastTrainer: float32, SIMD, two cores\), not TwoLayerNet's own code$",
                 @"^Training diverged at iteration \d+: .* The learning rate 100 is probably too large; try a smaller one",
             ],
             Check: text => text.Contains("did not diverge", StringComparison.Ordinal) ? "learning rate 100 did not diverge" : null,
@@ -93,7 +94,9 @@ public static class NotebookExpectations
                 @"^Trouser\s+0\.\d{3}\s+\(\s*\d+/1000\)",
                 @"(T-shirt/top|Pullover|Coat|Shirt) → (T-shirt/top|Pullover|Coat|Shirt): \d+ \([\d.]+% of",
                 @"#\d+: [\w/ -]+ taken for [\w/ -]+ \(\d+\.\d%",
-                @"^hidden 100: test accuracy 0\.\d{4}",
+                @"^hidden 100: test accuracy 0\.\d{4} after \d+ steps \([\d.]+ s, the fast engine",
+                @"steps in [\d.]+ s, trained by the readable Trainer\.Train on TwoLayerNet<float>; final test accuracy",
+                @"^MNIST trained by the readable Trainer\.Train on TwoLayerNet<float>$",
             ],
             Check: FashionIsHarderThanMnist),
         ["07-layers"] = new(
@@ -118,10 +121,61 @@ public static class NotebookExpectations
         ["08-draw-digit"] = new(
             Patterns:
             [
-                @"^MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[89]\d{3}  Test Accuracy : 0\.[89]\d{3}$",
+                @"^MNIST 784-20-10: \d+ steps in [\d.]+ s, trained by the readable Trainer\.Train on TwoLayerNet<float>; Train Accuracy : 0\.[89]\d{3}  Test Accuracy : 0\.[89]\d{3}$",
                 @"^Draw a digit — 손글씨 숫자 그리기: a drawing pad for a 784-20-10 network",
-                @"^Fashion-MNIST 784-20-10: \d+ steps in [\d.]+ s; Train Accuracy : 0\.[78]\d{3}  Test Accuracy : 0\.[78]\d{3}$",
+                @"^Fashion-MNIST 784-20-10: \d+ steps in [\d.]+ s, trained by the readable Trainer\.Train on TwoLayerNet<float>; Train Accuracy : 0\.[78]\d{3}  Test Accuracy : 0\.[78]\d{3}$",
                 @"^Draw a piece of clothing — Fashion-MNIST: a drawing pad for a 784-20-10 network",
+            ]),
+        // 09–13, the chapter on techniques for learning (their checks: ChapterExpectations.cs)
+        ["09-optimizers"] = new(
+            MinCharts: 3,   // the zig-zag, the four paths, the MNIST losses
+            Patterns:
+            [
+                @"^SGD +by hand vs library: .*; after 30 steps \(-0\.3504, 0\.0848\)",
+                @"^Momentum +by hand vs library: .*; after 30 steps \(0\.8964, 0\.0881\)",
+                @"^AdaGrad +by hand vs library: .*; after 30 steps \(-0\.1202, 0\.0000\)",
+                @"^Adam +by hand vs library: .*; after 30 steps \(0\.1360, 0\.3182\)",
+                @"^Adam \(learning rate 0\.001\): 784-100-100-100-100-10, batch 128: done",
+            ],
+            Check: ChapterExpectations.Optimizers),
+        ["10-weight-init"] = new(
+            MinCharts: 8,   // 7 rows of histograms, the MNIST losses
+            Patterns:
+            [
+                @"^W1: n = 784; He = N\(0,1\)·√\(2/784\): max \|Δ\| = 0\.0E\+0; Xavier = N\(0,1\)·√\(1/784\): max \|Δ\| = 0\.0E\+0$",
+                @"^W3: n = 100; He",
+            ],
+            Check: ChapterExpectations.WeightInit),
+        ["11-batch-norm"] = new(
+            MinCharts: 1,   // the grid of accuracy curves
+            Patterns:
+            [
+                @"^BatchNormalization\.Forward vs by hand: max \|Δ\| = \S+$",
+                @"^column means of x: .*; of y: 0\.00, -1\.00, 3\.00 \(= β\)$",
+                @"^w = 1\.0000: final training accuracy with batch norm 0\.\d{3}, without 0\.\d{3}$",
+                @"^\d+ scales × 2 networks × \d+ steps in [\d.]+ s$",
+            ],
+            Check: ChapterExpectations.BatchNorm),
+        ["12-regularization"] = new(
+            MinCharts: 1,   // train vs test accuracy of the three runs
+            Patterns:
+            [
+                @"^loss with λ = 0\.1: library (\d\.\d{6}), by hand L \+ ½λΣW² = \1$",
+                @"^dW1 − \(dW1 without λ\) − λ·W1: max \|Δ\| = \S+$",
+                @"^db1 unchanged by the decay: True$",
+                @"^inference: every output is 1 · \(1 − 0\.2\) = 0\.800$",
+                @"^backward: the gradient passes exactly where the mask kept the unit: True$",
+            ],
+            Check: ChapterExpectations.Regularization),
+        ["13-hyperparameter-search"] = new(
+            MinCharts: 2,   // the best trials' curves, accuracy by learning rate
+            Patterns:
+            [
+                @"^train 400 images, validation 100 images$",
+                @"^validation rows by hand equal the library's: True; training rows: True$",
+                @"^Best-1 +\(val acc:\d\.\d\d \| lr:\S+, weight decay:\S+\)$",
+                @"^the best \d+: learning rate 10\^-?\d\.\d … 10\^-?\d\.\d, weight decay 10\^-?\d\.\d … 10\^-?\d\.\d$",
+                @"^Random search: \d+ trials × \d+ epochs \(accuracy: validation\): done",
             ]),
     };
 

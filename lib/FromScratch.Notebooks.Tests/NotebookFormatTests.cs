@@ -80,4 +80,45 @@ public sealed class NotebookFormatTests
         new[] { "lib/FromScratch/FromScratch.csproj", "lib/FromScratch.Charts/FromScratch.Charts.csproj" }
             .SelectMany(p => XDocument.Load(Path.Combine(Repo.Root, p)).Descendants("PackageReference"))
             .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The hyperparameters that several notebooks share: one spelling and one type each, as in the book.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SharedParameters = new Dictionary<string, string>
+    {
+        ["itersNum"] = "int", ["batchSize"] = "int", ["learningRate"] = "double", ["hiddenSize"] = "int",
+        ["weightInitStd"] = "double", ["seed"] = "int?",
+    };
+
+    /// <summary>Other spellings of the shared hyperparameters, refused with the one to use.</summary>
+    private static readonly IReadOnlyDictionary<string, string> OtherSpellings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["iterations"] = "itersNum", ["iters"] = "itersNum", ["numIterations"] = "itersNum", ["stepNum"] = "itersNum",
+        ["lr"] = "learningRate", ["hidden"] = "hiddenSize", ["batch"] = "batchSize", ["std"] = "weightInitStd",
+        ["weightInit"] = "weightInitStd", ["initStd"] = "weightInitStd",
+    };
+
+    [Fact]
+    public void Every_parameters_cell_spells_and_types_the_shared_hyperparameters_alike()
+    {
+        var problems = new List<string>();
+        var declaredIn = new Dictionary<string, (string Type, string Notebook)>();
+        foreach (var notebook in Repo.Notebooks().Select(n => (string)n[0]))
+        {
+            var cells = JsonNode.Parse(File.ReadAllText(Repo.NotebookPath(notebook)))!["cells"]!.AsArray();
+            var cell = cells.FirstOrDefault(c => c?["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == "parameters"));
+            if (cell is null) continue;
+            foreach (Match m in Regex.Matches(RunnerTests.Join(cell["source"]), @"^\s*([A-Za-z][\w.]*\??)\s+([A-Za-z_]\w*)\s*=", RegexOptions.Multiline))
+            {
+                string type = m.Groups[1].Value, name = m.Groups[2].Value;
+                if (SharedParameters.TryGetValue(name, out var expected) && type != expected)
+                    problems.Add($"{notebook}: {name} is {type}; it is {expected} in every notebook");
+                if (OtherSpellings.TryGetValue(name, out var spelling) || name.EndsWith("Iterations", StringComparison.Ordinal) && (spelling = "itersNum") is not null)
+                    problems.Add($"{notebook}: {name} is spelled {spelling} in every notebook");
+                if (declaredIn.TryGetValue(name, out var first) && first.Type != type)
+                    problems.Add($"{notebook}: {name} is {type}, but {first.Type} in {first.Notebook}");
+                declaredIn.TryAdd(name, (type, notebook));
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(declaredIn.ContainsKey("itersNum") && declaredIn.ContainsKey("learningRate"), "the parameters cells were read");
+    }
 }

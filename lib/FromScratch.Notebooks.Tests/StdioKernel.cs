@@ -11,7 +11,7 @@ public sealed record CellEvents(IReadOnlyList<JsonObject> Events, bool Succeeded
 
 /// <summary>
 /// The stock kernel started as VS Code starts it (<c>dotnet tool run dotnet-interactive -- [vscode] stdio --working-dir DIR</c>,
-/// from the repository's tool manifest) and driven over its stdio JSON-lines protocol. No <c>--http-port</c> is given, so
+/// from the pinned kernel's tool manifest, <c>.config/kernel/dotnet-tools.json</c>, which test.sh restores) and driven over its stdio JSON-lines protocol. No <c>--http-port</c> is given, so
 /// the kernel opens no HTTP listener at all. Disposing kills the whole process tree.
 /// </summary>
 public sealed class StdioKernel : IDisposable
@@ -29,7 +29,7 @@ public sealed class StdioKernel : IDisposable
     {
         var psi = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Repo.Root, // where .config/dotnet-tools.json is
+            WorkingDirectory = Repo.KernelManifestDir, // where the pinned kernel's dotnet-tools.json is
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -125,6 +125,17 @@ public static class ProcFs
 
     /// <summary>The parent process id, or null when the process is gone.</summary>
     public static int? Parent(int pid) => Stat(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A field of /proc/PID/status (e.g. <c>SigIgn</c>), or null when the process is gone.</summary>
+    public static string? Status(int pid, string field)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal))?[(field.Length + 1)..].Trim();
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
 
     /// <summary>The command line, for messages.</summary>
     public static string CommandLine(int pid)

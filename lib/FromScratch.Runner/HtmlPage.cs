@@ -46,6 +46,7 @@ public static class HtmlPage
         html.Append(result.Failure is { } f
             ? $"<p class=\"status failed\">Cell {f.CellNumber} failed: {WebUtility.HtmlEncode(f.Message.Split('\n')[0])}</p>\n"
             : $"<p class=\"status\">Ran {ran} code cell(s) in {result.Elapsed.TotalSeconds:0.0} s with no failure.</p>\n");
+        if (result.Skipped is { } skipped) html.Append($"<p class=\"status failed\">{WebUtility.HtmlEncode(skipped)}</p>\n");
 
         foreach (var cell in result.Cells)
         {

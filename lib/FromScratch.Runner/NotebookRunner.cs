@@ -38,6 +38,9 @@ public sealed class NotebookResult(string path, JsonObject notebook, List<CellRe
     public List<CellResult> Cells { get; } = cells;
     public CellFailure? Failure { get; set; }
     public TimeSpan Elapsed { get; set; }
+
+    /// <summary>What was left out and why (cells that need a dataset that cannot be had), or null.</summary>
+    public string? Skipped { get; set; }
 }
 
 /// <summary>
@@ -46,7 +49,10 @@ public sealed class NotebookResult(string path, JsonObject notebook, List<CellRe
 /// </summary>
 public static class NotebookRunner
 {
-    public static async Task<NotebookResult> RunAsync(string path, JsonObject notebook, TimeSpan cellTimeout, TextWriter log)
+    /// <param name="missingDatasets">Datasets that cannot be had (loader class → why): the cells from the first one that loads
+    /// one of them on are not run; each gets an output saying so.</param>
+    public static async Task<NotebookResult> RunAsync(string path, JsonObject notebook, TimeSpan cellTimeout, TextWriter log,
+        IReadOnlyDictionary<string, string>? missingDatasets = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var cells = ReadCells(path, notebook);
@@ -57,9 +63,26 @@ public static class NotebookRunner
         using var kernel = CreateKernel(out var console);
         int executionCount = 0;
         var displayed = new DisplayedValues();
+        missingDatasets ??= new Dictionary<string, string>();
+        var skipFrom = cells.FirstOrDefault(c => c.Type == "code" && DatasetCheck.Loaders(c.Source).Any(missingDatasets.ContainsKey));
         foreach (var cell in cells.Where(c => c.Type == "code"))
         {
             if (string.IsNullOrWhiteSpace(cell.Source)) continue;
+            if (skipFrom is not null && cell.Number >= skipFrom.Number)
+            {
+                var loader = DatasetCheck.Loaders(skipFrom.Source).First(missingDatasets.ContainsKey);
+                var reason = $"{DatasetCheck.DatasetName(loader)} cannot be had ({missingDatasets[loader]})";
+                var last = cells.Last(c => c.Type == "code" && !string.IsNullOrWhiteSpace(c.Source)).Number;
+                result.Skipped = $"{(last == skipFrom.Number ? $"cell {last}" : $"cells {skipFrom.Number}–{last}")} not run: {reason}";
+                foreach (var left in cells.Where(c => c.Type == "code" && c.Number >= skipFrom.Number && !string.IsNullOrWhiteSpace(c.Source)))
+                    left.Outputs.Add(new JsonObject
+                    {
+                        ["output_type"] = "stream", ["name"] = "stderr",
+                        ["text"] = $"⚠ not run by FromScratch.Runner: {reason}.\n",
+                    });
+                log.WriteLine($"  ⚠ {result.Skipped}");
+                break;
+            }
             if (cell.KernelName is not null and not "csharp")
             {
                 result.Failure = new CellFailure(cell.Number, $"cell language '{cell.KernelName}' is not supported by this runner (C# only).");

@@ -11,7 +11,7 @@ internal sealed partial class RunSummary
     public bool AllSucceeded => _rows.All(r => r.Ok);
 
     public void Add(string name, RunnerCli.ChildResult result, TimeSpan elapsed) =>
-        _rows.Add((name, result.Succeeded, elapsed, result.Succeeded ? null : result.Cell is { } c ? $"cell {c}: {result.Error}" : result.Error));
+        _rows.Add((name, result.Succeeded, elapsed, result.Succeeded ? result.Skipped : result.Cell is { } c ? $"cell {c}: {result.Error}" : result.Error));
 
     public string Table()
     {
@@ -21,6 +21,8 @@ internal sealed partial class RunSummary
             text.Append($"  {(ok ? "✓" : "✗")} {name.PadRight(width)} {elapsed.TotalSeconds,7:0.0} s  {error}".TrimEnd()).Append('\n');
         int failed = _rows.Count(r => !r.Ok);
         text.Append(failed == 0 ? $"All {_rows.Count} notebook(s) ran without a failing cell.\n" : $"{failed} of {_rows.Count} notebook(s) failed.\n");
+        int partial = _rows.Count(r => r.Ok && r.Error is not null);
+        if (partial > 0) text.Append($"{partial} notebook(s) ran in part: the cells named above were left out.\n");
         return text.ToString();
     }
 

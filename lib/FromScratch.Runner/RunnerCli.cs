@@ -17,6 +17,9 @@ namespace FromScratch.Runner;
 public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, string OutDir, bool Quick,
     IReadOnlyList<KeyValuePair<string, string>> Parameters, TimeSpan CellTimeout, bool Child = false)
 {
+    /// <summary>Internal (child): datasets that cannot be had, loader class → why.</summary>
+    public IReadOnlyDictionary<string, string> MissingDatasets { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The default per-cell timeout: long enough for the tutorial's full runs, short enough for a CI job.</summary>
     public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(20);
 
@@ -68,17 +71,20 @@ public static class RunnerCli
     private static readonly Option<int> s_cellTimeout = CliOption.Int("--cell-timeout", "fail a cell that runs longer than this many seconds",
         (int)RunnerOptions.DefaultCellTimeout.TotalSeconds, min: 1, max: 24 * 3600, helpName: "SECONDS");
     private static readonly Option<bool> s_child = new("--child") { Hidden = true };
+    // Internal (parent → child): a dataset that cannot be had, LOADER=why; the child leaves out the cells from its first load on.
+    private static readonly Option<string[]> s_missingDataset = new("--missing-dataset") { Hidden = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
 
     public static RootCommand Command { get; } = new(
         "Runs C# notebooks headless, each in a fresh kernel with the notebook's folder as working directory, and writes the " +
         "executed notebook and a self-contained HTML page per notebook. Exit code: 0 when every notebook ran, 1 when one failed " +
         "(all are still run; a summary names each failure), 2 for bad arguments or notebooks, 130/143 on SIGINT/SIGTERM.")
     {
-        s_notebooks, s_out, s_quick, s_param, s_cellTimeout, s_child,
+        s_notebooks, s_out, s_quick, s_param, s_cellTimeout, s_child, s_missingDataset,
     };
 
     public static Task<int> MainAsync(string[] args)
     {
+        Signals.Install(); // first: from here on SIGINT/SIGTERM end the process (and, once a run has started, clean it up)
         CliOption.RejectUnknownOptions(s_notebooks);
         Command.SetAction(_ => 0);
         return CliApp.RunAsync(Command, args, parse => RunAsync(parse),
@@ -106,7 +112,10 @@ public static class RunnerCli
             parse.GetValue(s_quick),
             parse.GetValue(s_param) ?? [],
             TimeSpan.FromSeconds(parse.GetValue(s_cellTimeout)),
-            parse.GetValue(s_child));
+            parse.GetValue(s_child))
+        {
+            MissingDatasets = (parse.GetValue(s_missingDataset) ?? []).Select(NotebookParameters.ParseAssignment).ToDictionary(p => p.Key, p => p.Value),
+        };
 
         if (options.Notebooks.FirstOrDefault(n => !File.Exists(n)) is { } missing) return CliApp.Fail(Command, $"notebook not found: {missing}");
         // Every notebook and every parameter is checked before the first cell runs.
@@ -144,13 +153,24 @@ public static class RunnerCli
     private static async Task<int> RunAllAsync(RunnerOptions options, string? root, List<(string Path, JsonObject Notebook)> notebooks)
     {
         ProcessTree.BecomeSubreaper();
-        // A private temporary folder for everything this run (and what it starts) creates; removed at the end and on a signal.
-        var temp = Directory.CreateTempSubdirectory("fromscratch-runner-");
-        Environment.SetEnvironmentVariable("TMPDIR", temp.FullName);
+        // A private temporary folder for everything this run (and what it starts) creates; removed at the end and on a signal
+        // (the run state takes the signals before it creates the folder, so no moment leaves it behind).
+        using var run = new RunState(options.OutDir);
+        try
+        {
+            return await RunNotebooksAsync(options, notebooks, root, run);
+        }
+        catch (Exception) when (run.Stopping)
+        {
+            // A signal is cleaning up under this thread's feet (the temporary folder is gone, the child killed): its exit code wins.
+            return await run.Stopped;
+        }
+    }
+
+    private static async Task<int> RunNotebooksAsync(RunnerOptions options, List<(string Path, JsonObject Notebook)> notebooks, string? root, RunState run)
+    {
+        Environment.SetEnvironmentVariable("TMPDIR", run.TempDir);
         AtomicFile.RemoveLeftovers(options.OutDir);
-        using var run = new RunState(temp.FullName, options.OutDir);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; run.Stop(130); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; run.Stop(143); });
 
         var quick = options.Quick ? " (--quick)" : "";
         var overrides = options.Parameters.Count > 0 ? $", --param {string.Join(" ", options.Parameters.Select(p => $"{p.Key}={p.Value}"))}" : "";
@@ -161,7 +181,8 @@ public static class RunnerCli
         var summary = new RunSummary();
         foreach (var (path, notebook) in notebooks)
         {
-            if (DatasetCheck.Needed(notebook).FirstOrDefault(missing.ContainsKey) is { } loader)
+            var lacking = DatasetCheck.Needed(notebook).Where(missing.ContainsKey).ToList();
+            if (lacking.Count > 0 && !DatasetCheck.CanRunInPart(notebook, lacking) && lacking[0] is var loader)
             {
                 // It would fail at its first load after minutes of retries: the reason was printed at the start.
                 summary.Add(Path.GetFileNameWithoutExtension(path), new ChildResult(false, null,
@@ -169,7 +190,10 @@ public static class RunnerCli
                 continue;
             }
             var stopwatch = Stopwatch.StartNew();
-            var (result, lines) = await run.ChildAsync(ChildArguments(options, path), Path.GetDirectoryName(path)!, echo: true);
+            var args = ChildArguments(options, path);
+            // It runs up to the first cell that loads a dataset that cannot be had, and says what it left out (notebook 08).
+            foreach (var l in lacking) args.InsertRange(0, ["--missing-dataset", $"{l}={(RunSummary.FirstLine(missing[l]) is { Length: > 0 } why ? why : "missing")}"]);
+            var (result, lines) = await run.ChildAsync(args, Path.GetDirectoryName(path)!, echo: true);
             // A signal ended the child: the handler cleans up and decides the exit code (130/143), not this loop.
             if (run.Stopping) return await run.Stopped;
             summary.Add(Path.GetFileNameWithoutExtension(path), result ?? new ChildResult(false, null,
@@ -200,9 +224,10 @@ public static class RunnerCli
         string? checkFailure = null;
         async Task<Dictionary<string, string>> Check()
         {
-            var check = Path.Combine(run.TempDir, "setup-check.ipynb");
+            var temp = run.TempDir ?? throw new OperationCanceledException("stopped");
+            var check = Path.Combine(temp, "setup-check.ipynb");
             File.WriteAllText(check, DatasetCheck.Notebook(first.Notebook, loaders).ToJsonString());
-            var outDir = Path.Combine(run.TempDir, "setup-check-out");
+            var outDir = Path.Combine(temp, "setup-check-out");
             var (result, lines) = await run.ChildAsync(["--child", "--out", outDir, check], Path.GetDirectoryName(first.Path)!, echo: false);
             checkFailure = result is { Succeeded: true } ? null : result?.Error ?? $"exit code {run.LastExitCode}";
             return DatasetCheck.Parse(lines);
@@ -223,8 +248,15 @@ public static class RunnerCli
         }
         foreach (var (loader, message) in missing)
         {
-            var users = needing.Where(n => n.Loaders.Contains(loader)).Select(n => Path.GetFileNameWithoutExtension(n.Path));
-            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had, so {string.Join(", ", users)} will not run. The loader says:");
+            var users = needing.Where(n => n.Loaders.Contains(loader)).ToList();
+            var notRun = users.Where(n => !DatasetCheck.CanRunInPart(n.Notebook, missing.Keys)).Select(n => Path.GetFileNameWithoutExtension(n.Path)).ToList();
+            var inPart = users.Where(n => DatasetCheck.CanRunInPart(n.Notebook, missing.Keys)).Select(n => Path.GetFileNameWithoutExtension(n.Path)).ToList();
+            var consequence = string.Join("; ", new[]
+            {
+                notRun.Count > 0 ? $"{string.Join(", ", notRun)} will not run" : null,
+                inPart.Count > 0 ? $"{string.Join(", ", inPart)} will run without the cells that need it" : null,
+            }.Where(c => c is not null));
+            Console.WriteLine($"⚠ {DatasetCheck.DatasetName(loader)} cannot be had, so {consequence}. The loader says:");
             foreach (var line in message.Split('\n')) Console.WriteLine("    " + line);
         }
         if (missing.Count > 0 && packages.Count > 0 && !DebianPackage.CanInstall)
@@ -238,7 +270,7 @@ public static class RunnerCli
     {
         // The kernel redirects Console while a cell runs (also one that timed out and still runs): log to the real stdout.
         var log = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, TextWriter.Synchronized(log));
+        var result = await NotebookRunner.RunAsync(path, notebook, options.CellTimeout, TextWriter.Synchronized(log), options.MissingDatasets);
         var name = result.Name;
         var ipynb = Path.Combine(options.OutDir, name + ".ipynb");
         var html = Path.Combine(options.OutDir, name + ".html");
@@ -246,7 +278,7 @@ public static class RunnerCli
         AtomicFile.WriteAllText(html, HtmlPage.Render(result));
         log.WriteLine($"  wrote {ipynb} and {Path.GetFileName(html)} ({result.Elapsed.TotalSeconds:0.0} s)");
         var failure = result.Failure;
-        var childResult = new ChildResult(failure is null, failure?.CellNumber, failure is null ? null : RunSummary.FirstLine(failure.Message));
+        var childResult = new ChildResult(failure is null, failure?.CellNumber, failure is null ? null : RunSummary.FirstLine(failure.Message)) { Skipped = result.Skipped };
         log.WriteLine(ResultMarker + JsonSerializer.Serialize(childResult));
         log.Flush();
         // A cell that timed out may still be running on another thread: end the process, not just this method.
@@ -255,14 +287,29 @@ public static class RunnerCli
     }
 
     /// <summary>What one child reports.</summary>
-    internal sealed record ChildResult(bool Succeeded, int? Cell, string? Error);
+    internal sealed record ChildResult(bool Succeeded, int? Cell, string? Error)
+    {
+        /// <summary>What the notebook left out and why (it ran in part), or null.</summary>
+        public string? Skipped { get; init; }
+    }
 
     /// <summary>The parent's running state: the current child, the temporary folder, and the signal handling.</summary>
-    private sealed class RunState(string tempDir, string outDir) : IDisposable
+    private sealed class RunState : IDisposable
     {
+        private readonly string _outDir;
         private Process? _current;
         private int _stopping;
         private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RunState(string outDir)
+        {
+            _outDir = outDir;
+            Signals.OnStop(Stop);   // a signal from here on cleans up whatever of the run exists (it may call Stop at once)
+            lock (this)
+            {
+                if (!Stopping) TempDir = Directory.CreateTempSubdirectory("fromscratch-runner-").FullName;
+            }
+        }
 
         /// <summary>A signal arrived: <see cref="Stop"/> is ending the run.</summary>
         public bool Stopping => Volatile.Read(ref _stopping) != 0;
@@ -270,7 +317,7 @@ public static class RunnerCli
         /// <summary>The exit code once <see cref="Stop"/> has cleaned up.</summary>
         public Task<int> Stopped => _stopped.Task;
 
-        public string TempDir { get; } = tempDir;
+        public string? TempDir { get; private set; }
         public int LastExitCode { get; private set; }
 
         public async Task<(ChildResult? Result, List<string> Lines)> ChildAsync(IEnumerable<string> args, string workingDirectory, bool echo)
@@ -328,8 +375,12 @@ public static class RunnerCli
 
         public void Dispose()
         {
-            AtomicFile.RemoveLeftovers(outDir);
-            try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (!Stopping) Signals.OnStop(null);   // the run is over: a late signal just ends the process
+            AtomicFile.RemoveLeftovers(_outDir);
+            string? temp;
+            lock (this) (temp, TempDir) = (TempDir, null);
+            if (temp is null) return;
+            try { Directory.Delete(temp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }

@@ -23,19 +23,53 @@ internal sealed record DebianPackage(string Name, IReadOnlyList<string> NeededBy
 
     /// <summary>Installed as a Debian package, or a command of that name is on PATH (npm also comes with nodejs packages).</summary>
     public static bool IsInstalled(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, name)))
-        || Run("dpkg-query", ["-W", "-f=${Status}", name], TimeSpan.FromSeconds(20)) is (0, var status) && status.Contains("install ok installed");
+        OnPath(name) is not null || Run("dpkg-query", ["-W", "-f=${Status}", name], TimeSpan.FromSeconds(20)) is (0, var status) && status.Contains("install ok installed");
 
-    public static bool CanInstall => OperatingSystem.IsLinux() && Environment.UserName == "root" && File.Exists("/usr/bin/apt-get");
+    public static bool CanInstall => OperatingSystem.IsLinux() && Environment.UserName == "root" && OnPath("apt-get") is not null;
 
-    /// <summary>Installs <paramref name="names"/> with apt-get (as root); false when that failed.</summary>
-    public static bool Install(IReadOnlyList<string> names, TextWriter log)
+    /// <summary>Where apt keeps its package lists; a fresh machine has none there (only <c>partial/</c> and <c>lock</c>).</summary>
+    public const string AptLists = "/var/lib/apt/lists";
+
+    /// <summary>Whether <paramref name="listsDir"/> holds any package list (<c>*_Packages*</c>) that <c>apt-get install</c> can use.</summary>
+    public static bool HasPackageLists(string listsDir) =>
+        Directory.Exists(listsDir) && Directory.EnumerateFiles(listsDir, "*_Packages*").Any();
+
+    /// <summary>
+    /// Installs <paramref name="names"/> with apt-get (as root), saying what it does; false when that failed. A machine without
+    /// package lists (a fresh one: nothing ran <c>apt-get update</c>) gets <c>apt-get update</c> first; lists that do not know a
+    /// package ("Unable to locate package", stale lists) get one <c>apt-get update</c> and a second try.
+    /// </summary>
+    public static bool Install(IReadOnlyList<string> names, TextWriter log, string aptGet = "apt-get", string listsDir = AptLists)
     {
+        bool updated = false;
+        bool Update(string why)
+        {
+            updated = true;
+            log.WriteLine($"apt-get update ({why}) …");
+            var (code, output) = Run(aptGet, ["update", "-q"], TimeSpan.FromMinutes(10));
+            if (code != 0) log.WriteLine($"apt-get update failed (exit code {code}):\n" + Tail(output));
+            return code == 0;
+        }
+        if (!HasPackageLists(listsDir) && !Update($"this machine has no package lists in {listsDir} yet")) return false;
         log.WriteLine($"Installing {string.Join(", ", names)} with apt-get (once; running as root) …");
-        var (code, output) = Run("apt-get", ["install", "-y", "-q", "--no-install-recommends", .. names], TimeSpan.FromMinutes(10));
-        if (code != 0) log.WriteLine(string.Join("\n", output.Split('\n').TakeLast(5)));
+        var (code, output) = Run(aptGet, ["install", "-y", "-q", "--no-install-recommends", .. names], TimeSpan.FromMinutes(10));
+        if (code != 0 && !updated && (output.Contains("Unable to locate package", StringComparison.Ordinal) || output.Contains("has no installation candidate", StringComparison.Ordinal)))
+        {
+            log.WriteLine("apt-get does not know " + string.Join(", ", names.Where(n => output.Contains(n, StringComparison.Ordinal))) + ": its package lists are out of date.");
+            if (!Update("to refresh the package lists")) return false;
+            log.WriteLine($"Installing {string.Join(", ", names)} with apt-get (second try) …");
+            (code, output) = Run(aptGet, ["install", "-y", "-q", "--no-install-recommends", .. names], TimeSpan.FromMinutes(10));
+        }
+        log.WriteLine(code == 0 ? $"Installed {string.Join(", ", names)}." : $"apt-get install failed (exit code {code}):\n" + Tail(output));
         return code == 0;
     }
+
+    private static string Tail(string output) => string.Join("\n", output.TrimEnd().Split('\n').TakeLast(5).Select(l => "    " + l));
+
+    /// <summary>The full path of <paramref name="command"/> on PATH, or null.</summary>
+    public static string? OnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, command)).FirstOrDefault(File.Exists);
 
     private static (int Code, string Output) Run(string file, IEnumerable<string> args, TimeSpan timeout)
     {
@@ -72,8 +106,28 @@ internal static partial class DatasetCheck
     public static IReadOnlyList<string> Needed(JsonObject notebook) =>
         notebook["cells"]!.AsArray()
             .Where(c => (string?)c?["cell_type"] == "code")
-            .SelectMany(c => LoadCall().Matches(NotebookParameters.Source(c!)).Select(m => m.Groups[1].Value))
+            .SelectMany(c => Loaders(NotebookParameters.Source(c!)))
             .Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The loader classes one cell's code calls.</summary>
+    public static IEnumerable<string> Loaders(string source) => LoadCall().Matches(source).Select(m => m.Groups[1].Value);
+
+    /// <summary>
+    /// Whether the notebook can run in part without the <paramref name="missing"/> datasets: a code cell loads a dataset that is
+    /// there before the first cell that loads a missing one (notebook 08 trains on MNIST, then on Fashion-MNIST). The cells from
+    /// that first cell on are then left out (<see cref="NotebookRunner"/>); a notebook whose first load is of a missing dataset
+    /// is not run at all.
+    /// </summary>
+    public static bool CanRunInPart(JsonObject notebook, IReadOnlyCollection<string> missing)
+    {
+        foreach (var cell in notebook["cells"]!.AsArray().Where(c => (string?)c?["cell_type"] == "code"))
+        {
+            var loaders = Loaders(NotebookParameters.Source(cell!)).ToList();
+            if (loaders.Any(missing.Contains)) return false;
+            if (loaders.Count > 0) return true;
+        }
+        return false;
+    }
 
     /// <summary>A notebook of two cells: the given notebook's first code cell (its setup) and a cell that loads each dataset.</summary>
     public static JsonObject Notebook(JsonObject like, IReadOnlyList<string> loaders)

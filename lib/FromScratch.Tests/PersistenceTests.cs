@@ -69,6 +69,28 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void A_float64_file_with_numbers_beyond_float_is_refused_for_a_float_network_naming_the_parameter_element_and_value()
+    {
+        var net = new TwoLayerNet<double>(4, 3, 2, weightInitStd: 0.1, seed: 1);
+        net.Params["W2"][2, 1] = 1e300;
+        net.Params["b2"][0, 0] = -1e39;
+        string path = PathOf("huge.fsnp");
+        ParameterFile.Save(path, net.Params);
+        var e = Assert.Throws<ParameterFileException>(() => ParameterFile.Load<float>(path));
+        Assert.Contains("parameter \"W2\" element [2, 1] is 1E+300, outside the range of float", e.Message);
+        Assert.Contains(path, e.Message);
+        var target = new TwoLayerNet<float>(4, 3, 2, weightInitStd: 0.1, seed: 1);
+        var before = target.Params["W1"].Clone();
+        Assert.Throws<ParameterFileException>(() => ParameterFile.LoadInto(path, target.Params));
+        Assert.Equal(before, target.Params["W1"]);                          // nothing was changed
+        Assert.Equal(1e300, ParameterFile.Load<double>(path)["W2"][2, 1]);   // a double network takes it
+        net.Params["W2"][2, 1] = 3e38;                                      // within float's range (rounded)
+        net.Params["b2"][0, 0] = 1e-50;                                     // rounds to 0 in float: tiny, not out of range
+        ParameterFile.Save(path, net.Params);
+        Assert.Equal(3e38f, ParameterFile.Load<float>(path)["W2"][2, 1]);
+    }
+
+    [Fact]
     public void The_bytes_follow_the_documented_layout()
     {
         var net = SmallNet();

@@ -26,7 +26,7 @@ public class SweepTests(MnistFixture mnist)
         Assert.Matches(@"^Training diverged at iteration \d+", diverged.Failure);
         Assert.True(diverged.TrainLoss.Count < 61);
         Assert.Contains("100: diverged (Training diverged at iteration", diverged.ToString());
-        Assert.Matches(@"^learning rate sweep: 3 runs × 61 iterations in \d+\.\d s$", sweep.Summary);
+        Assert.Matches(@"^learning rate sweep: 3 runs × 61 iterations in \d+\.\d s, trained by the readable Trainer.Train on TwoLayerNet<float>$", sweep.Summary);
         Assert.StartsWith("learning rate 0.1: test accuracy 0.", sweep.ToString());
     }
 

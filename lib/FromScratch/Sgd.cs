@@ -1,8 +1,12 @@
+using FromScratch.Optimizers;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FromScratch;
 
-/// <summary>Stochastic gradient descent (확률적 경사 하강법): W ← W − η·∂L/∂W.</summary>
+/// <summary>
+/// Stochastic gradient descent (확률적 경사 하강법) as one call: W ← W − η·∂L/∂W. The same rule as the optimizer object
+/// <see cref="Sgd{T}"/> (which it uses), for the loops of notebooks 04–08 that pass the learning rate each step.
+/// </summary>
 public static class Sgd
 {
     /// <summary>
@@ -14,13 +18,7 @@ public static class Sgd
     {
         if (!T.IsFinite(learningRate) || learningRate < T.Zero)
             throw new ArgumentOutOfRangeException(nameof(learningRate), $"The learning rate must be a finite number ≥ 0; got {learningRate}.");
-        foreach (var (key, p) in parameters)
-        {
-            if (!grads.TryGetValue(key, out var g))
-                throw new ArgumentException($"No gradient for parameter \"{key}\"; grads has [{string.Join(", ", grads.Keys)}].", nameof(grads));
-            Shapes.RequireSame(p, g, key, $"grads[\"{key}\"]", "Sgd.Update");
-            p.Subtract(g.Multiply(learningRate), p);   // p ← p − lr·g, the result written into p itself
-        }
+        new Sgd<T>(double.CreateChecked(learningRate)).Update(parameters, grads);   // float → double → float gives back the same float
     }
 
     /// <inheritdoc cref="Update{T}(IDictionary{string, Matrix{T}}, IReadOnlyDictionary{string, Matrix{T}}, T)"/>

@@ -21,7 +21,7 @@ internal static class Sizes
     public static string? Problem<T>(long rows, long columns, Func<string> what, long? available = null)
     {
         long count = rows * columns;                     // both below 2³¹, so the product fits in a long
-        long bytes = count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        long bytes = count * System.Runtime.InteropServices.Marshal.SizeOf<T>();
         string Need() => string.Create(CultureInfo.InvariantCulture,
             $"{what()} would be a ({rows}, {columns}) matrix of {count:N0} numbers ({bytes / (double)(1L << 30):0.0} GiB as {TypeName<T>()})");
         if (count > Array.MaxLength)

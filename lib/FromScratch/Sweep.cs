@@ -34,9 +34,12 @@ public sealed record SweepRun<TValue>(TValue Value, TrainingOptions Options, IRe
 /// <summary>All the runs of a <see cref="Sweep"/> and the time they took together.</summary>
 public sealed record SweepResult<TValue>(string Name, IReadOnlyList<SweepRun<TValue>> Runs, TimeSpan Elapsed)
 {
-    /// <summary>One line: how many runs of how many iterations, and how long they took together.</summary>
+    /// <summary>Which code trained the runs (see <see cref="TrainingHistory.TrainedBy"/>).</summary>
+    public string TrainedBy { get; init; } = "";
+
+    /// <summary>One line: how many runs of how many iterations, how long they took together, and which code trained them.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"{Name} sweep: {Runs.Count} runs × {Runs[0].Options.Iterations} iterations in {Elapsed.TotalSeconds:0.0} s");
+        $"{Name} sweep: {Runs.Count} runs × {Runs[0].Options.Iterations} iterations in {Elapsed.TotalSeconds:0.0} s, trained by {TrainedBy}");
 
     /// <summary>A small table: one line per value with its final test accuracy, then <see cref="Summary"/>.</summary>
     public override string ToString()
@@ -69,11 +72,12 @@ public static class Sweep
     /// </code></example>
     public static SweepResult<TValue> Run<TValue>(Dataset<float> data, TrainingOptions baseOptions, string name, IEnumerable<TValue> values,
         Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun = null)
-        => Run(data, baseOptions, name, values, apply, onRun, () => (net, options, onEpoch, onStep) => Trainer.Train(net, data, options, onEpoch, onStep));
+        => Run(data, baseOptions, name, values, apply, onRun, "the readable Trainer.Train on TwoLayerNet<float>",
+            () => (net, options, onEpoch, onStep) => Trainer.Train(net, data, options, onEpoch, onStep));
 
     /// <summary>The sweep with another trainer: <paramref name="trainer"/> is called once, after the checks, and returns the training of one run.</summary>
     internal static SweepResult<TValue> Run<TValue>(Dataset<float> data, TrainingOptions baseOptions, string name, IEnumerable<TValue> values,
-        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun,
+        Func<TrainingOptions, TValue, TrainingOptions> apply, Action<SweepRun<TValue>>? onRun, string trainedBy,
         Func<Func<TwoLayerNet<float>, TrainingOptions, Action<EpochResult>, Action<int, double>, TrainingHistory>> trainer)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -107,6 +111,6 @@ public static class Sweep
             runs.Add(run);
             onRun?.Invoke(run);
         }
-        return new SweepResult<TValue>(name, runs, clock.Elapsed);
+        return new SweepResult<TValue>(name, runs, clock.Elapsed) { TrainedBy = trainedBy };
     }
 }

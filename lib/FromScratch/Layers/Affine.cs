@@ -7,7 +7,7 @@ namespace FromScratch.Layers;
 /// so an in-place update of the network's parameters (<see cref="Sgd.Update{T}(IDictionary{string, Matrix{T}}, Dictionary{string, Matrix{T}}, T)"/>)
 /// is what this layer computes with next time. Replacing a parameter with a new matrix (<c>W = W - lr * dW</c>) detaches it.
 /// </summary>
-public sealed class Affine<T> : ILayer<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
+public sealed class Affine<T> : ILayerWithParams<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
 {
     private Matrix<T>? x;
 
@@ -34,6 +34,16 @@ public sealed class Affine<T> : ILayer<T> where T : struct, System.Numerics.IFlo
         this.W = W;
         this.b = b;
     }
+
+    /// <summary><c>W</c> and <c>b</c>, the network's own matrices.</summary>
+    public IReadOnlyDictionary<string, Matrix<T>> Params => new Dictionary<string, Matrix<T>> { ["W"] = W, ["b"] = b };
+
+    /// <summary><c>W</c> → <see cref="dW"/> and <c>b</c> → <see cref="db"/> after a backward pass; empty before.</summary>
+    public IReadOnlyDictionary<string, Matrix<T>> Grads =>
+        dW is null || db is null ? new Dictionary<string, Matrix<T>>() : new Dictionary<string, Matrix<T>> { ["W"] = dW, ["b"] = db };
+
+    /// <summary>x·W + b (the same in training and inference).</summary>
+    public Matrix<T> Forward(Matrix<T> x, bool train) => Forward(x);
 
     /// <summary>x·W + b, shape (batch, out). Remembers x for <see cref="Backward"/>.</summary>
     public Matrix<T> Forward(Matrix<T> x)

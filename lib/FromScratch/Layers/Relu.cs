@@ -8,30 +8,33 @@ namespace FromScratch.Layers;
 /// </summary>
 public sealed class Relu<T> : ILayer<T> where T : struct, System.Numerics.IFloatingPointIeee754<T>, IFormattable
 {
-    private bool[,]? mask;   // true where x ≤ 0
+    private bool[]? mask;         // true where x ≤ 0, column by column
+    private int rows, columns;
+
+    /// <summary>max(0, x) (the same in training and inference).</summary>
+    public Matrix<T> Forward(Matrix<T> x, bool train) => Forward(x);
 
     /// <summary>max(0, x) of every element, same shape as x.</summary>
     public Matrix<T> Forward(Matrix<T> x)
     {
-        mask = new bool[x.RowCount, x.ColumnCount];
-        var output = x.Clone();
-        for (int c = 0; c < x.ColumnCount; c++)
-            for (int r = 0; r < x.RowCount; r++)
-                if (x[r, c] <= T.Zero) { mask[r, c] = true; output[r, c] = T.Zero; }
-        return output;
+        (rows, columns) = (x.RowCount, x.ColumnCount);
+        T[] output = x.ToColumnMajorArray();          // a copy of x's numbers, column after column
+        mask = new bool[output.Length];
+        for (int i = 0; i < output.Length; i++)
+            if (output[i] <= T.Zero) { mask[i] = true; output[i] = T.Zero; }
+        return Matrix<T>.Build.Dense(rows, columns, output);
     }
 
     /// <summary>dx = dout where x &gt; 0, and 0 where x ≤ 0.</summary>
     public Matrix<T> Backward(Matrix<T> dout)
     {
         var m = mask ?? throw new InvalidOperationException("Relu.Backward was called before Forward.");
-        if (dout.RowCount != m.GetLength(0) || dout.ColumnCount != m.GetLength(1))
+        if (dout.RowCount != rows || dout.ColumnCount != columns)
             throw new ArgumentException(
-                $"Relu.Backward: dout must have shape ({m.GetLength(0)}, {m.GetLength(1)}) like the forward input; got {dout.Shape()}.", nameof(dout));
-        var dx = dout.Clone();
-        for (int c = 0; c < dx.ColumnCount; c++)
-            for (int r = 0; r < dx.RowCount; r++)
-                if (m[r, c]) dx[r, c] = T.Zero;
-        return dx;
+                $"Relu.Backward: dout must have shape ({rows}, {columns}) like the forward input; got {dout.Shape()}.", nameof(dout));
+        T[] dx = dout.ToColumnMajorArray();
+        for (int i = 0; i < dx.Length; i++)
+            if (m[i]) dx[i] = T.Zero;
+        return Matrix<T>.Build.Dense(rows, columns, dx);
     }
 }

@@ -10,6 +10,9 @@ public sealed class Sigmoid<T> : ILayer<T> where T : struct, System.Numerics.IFl
 {
     private Matrix<T>? output;
 
+    /// <summary>σ(x) (the same in training and inference).</summary>
+    public Matrix<T> Forward(Matrix<T> x, bool train) => Forward(x);
+
     /// <summary>σ of every element, same shape as x.</summary>
     public Matrix<T> Forward(Matrix<T> x)
     {

@@ -221,6 +221,7 @@ public static class ParameterFile
         }
 
         var result = new Dictionary<string, Matrix<T>>();
+        string? outOfRange = null;   // the first float64 number too large for T, reported once the checksum says the file is intact
         for (uint i = 0; i < count; i++)
         {
             where = $"parameter {i + 1} of {count}";
@@ -247,9 +248,14 @@ public static class ParameterFile
             var m = Matrix<T>.Build.Dense(rows, cols);
             for (int r = 0; r < rows; r++)
                 for (int c = 0; c < cols; c++, pos += size)
-                    m[r, c] = size == 4
-                        ? T.CreateChecked(BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(pos)))
-                        : T.CreateChecked(BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(pos)));
+                {
+                    double value = size == 4 ? BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(pos)) : BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(pos));
+                    m[r, c] = T.CreateChecked(value);
+                    if (outOfRange is null && double.IsFinite(value) && !T.IsFinite(m[r, c]))
+                        outOfRange = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"{path}: parameter \"{name}\" element [{r}, {c}] is {value:R}, outside the range of {Sizes.TypeName<T>()} "
+                            + $"(±{T.BitDecrement(T.PositiveInfinity)}); it would be ∞ in a {Sizes.TypeName<T>()} network. Load the file into a double network instead.");
+                }
             result[name] = m;
         }
         if (pos != end)
@@ -259,6 +265,7 @@ public static class ParameterFile
         if (!expected.AsSpan().SequenceEqual(bytes.AsSpan(end)))
             throw new ParameterFileException(
                 $"{path} is damaged: its SHA-256 checksum {Convert.ToHexString(bytes.AsSpan(end)).ToLowerInvariant()} does not match its content ({Convert.ToHexString(expected).ToLowerInvariant()}).", path);
+        if (outOfRange is not null) throw new ParameterFileException(outOfRange, path);
         return result;
     }
 
