@@ -17,12 +17,6 @@ public static class FastTrainer
     internal const string TrainedBy = "the fast engine (FastTrainer: float32, SIMD, two cores), not TwoLayerNet's own code";
 
     /// <summary>
-    /// Which code trains, in words, for a training cell's output: the fast engine at this machine's SIMD width, checked against
-    /// the network's own <c>Loss</c> and <c>Gradient</c> before it trains.
-    /// </summary>
-    public static string Path => $"fast engine (FastTrainer: float32, sparse inputs, {Simd.Description}; checked against net.Loss and net.Gradient on {SelfCheck.MaxRows} training rows before training)";
-
-    /// <summary>
     /// Trains <paramref name="net"/>: its parameters are copied into a <see cref="FastTwoLayerNet"/>, trained there, and
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
     /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time. It is made at every call, from

@@ -140,12 +140,4 @@ public class FastSelfCheckTests(MnistFixture mnist, ITestOutputHelper output)
         SelfCheck.Run(net, mnist.Data, train);
         foreach (var (key, value) in before) Assert.Equal(value, net.Params[key]);
     }
-
-    [Fact]
-    public void The_path_names_the_engine_its_width_and_the_check()
-    {
-        Assert.StartsWith("fast engine (FastTrainer", FastTrainer.Path);
-        Assert.Contains($"Vector{Simd.Bits}", FastTrainer.Path);
-        Assert.Contains("checked against net.Loss and net.Gradient", FastTrainer.Path);
-    }
 }
