@@ -430,7 +430,13 @@ internal sealed unsafe class FastTwoLayerNet
     internal const int PairMinimumBatch = 32;
 
     /// <summary>Whether a batch of <paramref name="batch"/> rows runs on two cores (<see cref="ForceOneCore"/> turns it off, for tests).</summary>
-    private bool UsePair(int batch) => Pair.Available && !ForceOneCore && batch >= PairMinimumBatch && _chooser.UseTwo;
+    private bool UsePair(int batch) => Pair.Available && !ForceOneCore && !OneThread && batch >= PairMinimumBatch && _chooser.UseTwo;
+
+    /// <summary>
+    /// Everything on the calling thread, steps and evaluations (for the bench's one-core row: its CPU time is then the
+    /// engine's work, whatever else the machine runs). The same numbers either way.
+    /// </summary>
+    internal static bool OneThread { get; set; }
 
     private readonly PairChooser _chooser = new();
 
@@ -742,7 +748,9 @@ internal sealed unsafe class FastTwoLayerNet
     {
         const int Block = 1024;
         int n = data.Count, correct = 0;
-        if (EvaluateInPairs)
+        if (OneThread)
+            for (int b = 0; b < n; b += Block) correct += CorrectIn<TV, L>(data, b, Math.Min(n, b + Block));
+        else if (EvaluateInPairs)
         {   // both cores take blocks of rows until none is left: a core that another process slows down takes fewer
             int[] counts = new int[2];
             int next = 0, blocks = (n + PairBlock - 1) / PairBlock;

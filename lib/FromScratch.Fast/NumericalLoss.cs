@@ -17,6 +17,9 @@ namespace FromScratch.Fast;
 /// </remarks>
 internal static class NumericalLoss
 {
+    /// <summary>Whether two last vectors of hidden units are summed in one pass (else one pass each: the same bits; for timing).</summary>
+    internal static bool UseTwoVectorPass = true;
+
     /// <summary>
     /// The batch's nonzero x, grouped by block of pixels (columns) and then by row: entries <c>Start[b·Rows + r]</c> up to
     /// the next start are row r's nonzero pixels in block b, in column order; and the nonzero answers of t.
@@ -163,6 +166,27 @@ internal static class NumericalLoss
                         L.Store(L.Add(L.Load(a + c0), L.Add(s0, t0)), a + c0);
                         L.Store(L.Add(L.Load(a + c0 + W), L.Add(s1, t1)), a + c0 + W);
                         L.Store(L.Add(L.Load(a + c0 + 2 * W), L.Add(s2, t2)), a + c0 + 2 * W);
+                    }
+                    if (c0 + 2 * W <= hp && UseTwoVectorPass)
+                    {   // two vectors left (hidden 20 with 4 doubles: 20 = 3 × 4 + 2 × 4): one pass for both, the bits of two passes
+                        TV s0 = L.Zero, s1 = L.Zero, t0 = L.Zero, t1 = L.Zero;
+                        int q = s;
+                        for (; q + 2 <= e; q += 2)
+                        {
+                            double* r0 = w1 + cols[q] * hp + c0, r1 = w1 + cols[q + 1] * hp + c0;
+                            TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
+                            s0 = L.MultiplyAdd(v0, L.Load(r0), s0); s1 = L.MultiplyAdd(v0, L.Load(r0 + W), s1);
+                            t0 = L.MultiplyAdd(v1, L.Load(r1), t0); t1 = L.MultiplyAdd(v1, L.Load(r1 + W), t1);
+                        }
+                        if (q < e)
+                        {
+                            double* r0 = w1 + cols[q] * hp + c0;
+                            TV v0 = L.Broadcast(vals[q]);
+                            s0 = L.MultiplyAdd(v0, L.Load(r0), s0); s1 = L.MultiplyAdd(v0, L.Load(r0 + W), s1);
+                        }
+                        L.Store(L.Add(L.Load(a + c0), L.Add(s0, t0)), a + c0);
+                        L.Store(L.Add(L.Load(a + c0 + W), L.Add(s1, t1)), a + c0 + W);
+                        c0 += 2 * W;
                     }
                     for (; c0 < hp; c0 += W)
                     {

@@ -75,6 +75,28 @@ public class FastNumericalGradientTests(MnistFixture mnist)
         AssertSameGradient(net.Gradient(x, t), fast, 1e-6);
     }
 
+    /// <summary>Two last vectors of hidden units summed in one pass give the bits of one pass each.</summary>
+    [Theory]
+    [InlineData(20)] [InlineData(7)] [InlineData(13)]
+    public void One_pass_over_the_last_two_vectors_gives_the_same_bits(int hidden)
+    {
+        var rng = new Random(hidden);
+        var x = Matrix<double>.Build.Dense(6, 50, (_, _) => rng.NextDouble() < 0.6 ? 0 : rng.NextDouble());
+        var t = Matrix<double>.Build.Dense(6, 10);
+        for (int r = 0; r < 6; r++) t[r, rng.Next(10)] = 1;
+        var net = new TwoLayerNet<double>(50, hidden, 10, weightInitStd: 0.5, seed: hidden);
+        bool saved = NumericalLoss.UseTwoVectorPass;
+        try
+        {
+            NumericalLoss.UseTwoVectorPass = true;
+            var one = FastNumericalGradient.Compute(net, x, t);
+            NumericalLoss.UseTwoVectorPass = false;
+            var two = FastNumericalGradient.Compute(net, x, t);
+            foreach (var key in TwoLayerNet<double>.ParamNames) Assert.Equal(two[key], one[key]);
+        }
+        finally { NumericalLoss.UseTwoVectorPass = saved; }
+    }
+
     [Fact]
     public void It_lives_with_the_bench_not_in_the_engine_learners_load()
     {

@@ -278,6 +278,37 @@ public class FastTwoCoreTests
         finally { FastTwoLayerNet.EvaluateInPairs = before; }
     }
 
+    /// <summary>The bench's one-thread mode (steps and evaluations on the calling thread) gives the same numbers.</summary>
+    [Fact]
+    public void One_thread_gives_the_same_parameters_losses_and_accuracy()
+    {
+        var rng = new Random(11);
+        var x = Matrix<float>.Build.Dense(5000, 784, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(5000, 10);
+        for (int r = 0; r < 5000; r++) t[r, rng.Next(10)] = 1;
+        var split = SparseSplit.From(x, t, 10);
+        var readable = new TwoLayerNet<float>(784, 20, 10, weightInitStd: 0.3, seed: 4);
+        var batches = Enumerable.Range(0, 20).Select(_ => Enumerable.Range(0, 100).Select(_ => rng.Next(5000)).ToArray()).ToArray();
+        (Dictionary<string, Matrix<float>>, List<double>, double) Run(bool oneThread)
+        {
+            FastTwoLayerNet.OneThread = oneThread;
+            try
+            {
+                var fast = FastTwoLayerNet.From(readable);
+                var losses = new List<double>();
+                foreach (var rows in batches) { fast.Step(split, rows, 0.5f); losses.Add(fast.Loss(split, rows)); }
+                return (fast.ToMatrices(), losses, fast.Accuracy(split));
+            }
+            finally { FastTwoLayerNet.OneThread = false; }
+        }
+        var (p1, l1, a1) = Run(true);
+        var (p2, l2, a2) = Run(false);
+        Assert.Equal(l2, l1);
+        Assert.Equal(a2, a1);
+        Assert.InRange(a1, 0.01, 0.99);
+        foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(p2[key], p1[key]);
+    }
+
     /// <summary>The last three hidden vectors summed in one pass over the pixels give the bits of the two passes they replace.</summary>
     [Theory]
     [InlineData(20)] [InlineData(40)] [InlineData(100)] [InlineData(500)]   // 3, 5 or 13 vectors (256 bits), 3 or 7 (512), 5 (128)
