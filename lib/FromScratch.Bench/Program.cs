@@ -238,6 +238,13 @@ int Bench(BenchOptions o)
         Target("numerical gradient ≥ 3× numpy", np?.NumgradSeconds is null || np.ReferenceBlas ? null : np.NumgradSeconds / fastNumgrad >= 3, np?.NumgradSeconds is double ng ? $"{ng / fastNumgrad:0.0}×" : "—");
     Target("MNIST load no slower than numpy's own load of the same files in this run", np is null ? null : load <= np.LoadSeconds,
         np is null ? numpyNote : $"{load:0.000} s vs numpy {np.LoadSeconds:0.000} s ({np.LoadSeconds / load:0.0}×)");
+    if (o.Chapter)
+    {
+        var chapter = Chapter.Time(repo);
+        Console.WriteLine($"The next chapter (notebooks 09–13, the book's settings) in the main job: {chapter.Summary}");
+        Target("the next chapter's notebooks (09–13) with the book's settings in the main job in under 3 minutes (issue 22)",
+            chapter.Ok ? chapter.Seconds < 180 : null, chapter.Summary);
+    }
     if (cells.Length > 0)
     {
         var worstFloor = scalingCells.MaxBy(c => c.Fast / c.Floor);
@@ -251,7 +258,7 @@ int Bench(BenchOptions o)
     Console.WriteLine();
     Console.WriteLine(table);
     if (scaling.Length > 0) Console.WriteLine(scaling);
-    Console.WriteLine("Targets (issues 11, 21, 23), from this run:");
+    Console.WriteLine("Targets (issues 11, 21, 22, 23), from this run:");
     Console.WriteLine(targets);
     Console.WriteLine($"numpy: {numpyNote}");
     if (o.Markdown is { } path)
@@ -262,7 +269,7 @@ int Bench(BenchOptions o)
         md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
         md.AppendLine().Append(table).AppendLine();
         if (scaling.Length > 0) md.Append(scaling).AppendLine();
-        md.AppendLine("Targets (issues 11, 21, 23), from this run:").AppendLine().Append(targets).AppendLine().AppendLine($"numpy: {numpyNote}");
+        md.AppendLine("Targets (issues 11, 21, 22, 23), from this run:").AppendLine().Append(targets).AppendLine().AppendLine($"numpy: {numpyNote}");
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, md.ToString());
         File.Move(temporary, path, overwrite: true);
@@ -394,5 +401,45 @@ internal static class Machine
             if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) parts.Add("AdvSIMD");
         }
         return parts.Count == 0 ? "no SIMD extensions reported" : string.Join(" + ", parts);
+    }
+}
+
+/// <summary>The next chapter's notebooks run by the main job's runner, timed as a whole (the runner is built first, untimed).</summary>
+internal static class Chapter
+{
+    public static readonly string[] Notebooks =
+        ["09-optimizers", "10-weight-init", "11-batch-norm", "12-regularization", "13-hyperparameter-search"];
+
+    public sealed record Result(bool Ok, double Seconds, string Summary);
+
+    public static Result Time(string repo)
+    {
+        var runner = Path.Combine(repo, "lib", "FromScratch.Runner");
+        var build = Run(repo, ["build", runner, "-c", "Release", "--nologo", "-v", "q"]);
+        if (build.Code != 0) return new(false, double.NaN, $"not measured: the runner did not build ({build.Tail})");
+        var output = Directory.CreateTempSubdirectory("fromscratch-chapter-");
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var run = Run(repo, ["run", "--project", runner, "-c", "Release", "--no-build", "--",
+                .. Notebooks.Select(n => Path.Combine(repo, "notebooks", n + ".ipynb")), "--out", output.FullName]);
+            double seconds = clock.Elapsed.TotalSeconds;
+            return run.Code == 0
+                ? new(true, seconds, string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s ({seconds / 60:0.0} min) wall, load average {Machine.LoadAverage()}"))
+                : new(false, seconds, $"not measured: a notebook failed (exit {run.Code}: {run.Tail})");
+        }
+        finally { output.Delete(recursive: true); }
+    }
+
+    private static (int Code, string Tail) Run(string repo, IEnumerable<string> arguments)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var lines = new Queue<string>();
+        while (process.StandardOutput.ReadLine() is { } line) { lines.Enqueue(line); if (lines.Count > 3) lines.Dequeue(); }
+        process.WaitForExit();
+        return (process.ExitCode, string.Join(" / ", lines.Select(l => l.Trim())) + stderr.Result.Trim());
     }
 }
