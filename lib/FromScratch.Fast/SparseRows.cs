@@ -121,6 +121,7 @@ internal sealed class SparseRows
     {
         int n = m.RowCount, p = m.ColumnCount;
         if (p > 65536) throw new ArgumentException($"SparseRows supports at most 65,536 columns; got {m.Shape()}.", nameof(m));
+        if (m.Storage is FromScratch.Data.RowMajorMatrix.Rows<float> rowMajor) return FromRowMajor(rowMajor.Data, n, p);   // a dataset: numpy's layout
         float[] data = m.Storage is DenseColumnMajorMatrixStorage<float> dense ? dense.Data : m.ToColumnMajorArray();
         // Two reads of the matrix, in parallel row blocks: count the nonzeros of each row, then write them straight into place
         // (the arrays are not zeroed first: every entry is written).
@@ -138,5 +139,81 @@ internal sealed class SparseRows
         var middle = new int[n];
         Parallel.For(0, blocks, b => FillBlock(data, n, p, b * BlockRows, Math.Min(n, b * BlockRows + BlockRows), counts, middle, cols, vals));
         return new SparseRows(counts, middle, cols, vals, n, p, nonFinite == 0);
+    }
+
+    /// <summary>
+    /// The nonzeros of the row-major (n, p) array <paramref name="data"/> (a dataset's layout, <see cref="FromScratch.Data.RowMajorMatrix"/>):
+    /// each row is read once to count and once to copy, eight numbers at a time, in parallel row blocks.
+    /// </summary>
+    private static unsafe SparseRows FromRowMajor(float[] data, int n, int p)
+    {
+        int blocks = (n + BlockRows - 1) / BlockRows;
+        var counts = new int[n + 1];
+        int nonFinite = 0;
+        bool vectors = Vector256.IsHardwareAccelerated;
+        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
+        {
+            var finite = Vector256<int>.AllBitsSet;                   // lanes stay −1 while |x| < ∞ (NaN compares false)
+            var infinity = Vector256.Create(float.PositiveInfinity);
+            bool scalarFinite = true;
+            fixed (float* all = data)
+                for (int r = b * BlockRows; r < Math.Min(n, b * BlockRows + BlockRows); r++)
+                {
+                    float* row = all + (long)r * p;
+                    int count = 0, c = 0;
+                    if (vectors)
+                        for (; c + 8 <= p; c += 8)
+                        {
+                            var v = Vector256.Load(row + c);
+                            count += 8 - BitOperations.PopCount(Vector256.Equals(v, Vector256<float>.Zero).ExtractMostSignificantBits());
+                            finite &= Vector256.LessThan(Vector256.Abs(v), infinity).AsInt32();
+                        }
+                    for (; c < p; c++)
+                    {
+                        if (row[c] != 0) count++;
+                        scalarFinite &= float.IsFinite(row[c]);
+                    }
+                    counts[r + 1] = count;
+                }
+            if (!scalarFinite || finite != Vector256<int>.AllBitsSet) Volatile.Write(ref nonFinite, 1);
+        });
+        for (int r = 0; r < n; r++) counts[r + 1] += counts[r];
+        int total = counts[n], middleColumn = p / 2 & ~1;
+        var cols = GC.AllocateUninitializedArray<ushort>(total);
+        var vals = GC.AllocateUninitializedArray<float>(total);
+        var middle = new int[n];
+        bool chunked = vectors && middleColumn % 8 == 0 && middleColumn + 8 <= p;   // the middle column starts a step of the vector loop
+        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
+        {
+            fixed (float* all = data)
+                for (int r = b * BlockRows; r < Math.Min(n, b * BlockRows + BlockRows); r++)
+                {
+                    float* row = all + (long)r * p;
+                    int at = counts[r], c = 0;
+                    if (!chunked) middle[r] = at + Nonzeros(row, middleColumn);   // the entries before the middle column come first
+                    if (vectors)
+                        for (; c + 8 <= p; c += 8)
+                        {
+                            if (chunked && c == middleColumn) middle[r] = at;
+                            for (uint nonzero = ~Vector256.Equals(Vector256.Load(row + c), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+                                 nonzero != 0; nonzero &= nonzero - 1)
+                            {
+                                int k = c + BitOperations.TrailingZeroCount(nonzero);
+                                cols[at] = (ushort)k;
+                                vals[at++] = row[k];
+                            }
+                        }
+                    for (; c < p; c++)
+                        if (row[c] != 0) { cols[at] = (ushort)c; vals[at++] = row[c]; }
+                }
+        });
+        return new SparseRows(counts, middle, cols, vals, n, p, nonFinite == 0);
+
+        static int Nonzeros(float* row, int columns)
+        {
+            int count = 0;
+            for (int c = 0; c < columns; c++) if (row[c] != 0) count++;
+            return count;
+        }
     }
 }

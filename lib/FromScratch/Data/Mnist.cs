@@ -103,34 +103,34 @@ public static class Mnist
     /// <summary>
     /// 2. normalize: one row per image, pixel / 255 when <paramref name="normalize"/> (the book's <c>x / 255.0</c>), else 0..255.
     /// </summary>
+    /// <remarks>
+    /// The numbers stay in the file's order, image after image, as numpy keeps them (see <see cref="RowMajorMatrix"/>):
+    /// pixel j of image i is <c>data[i · 784 + j]</c>, so a minibatch copies whole rows.
+    /// </remarks>
     internal static Matrix<T> Normalize<T>(IdxImages images, bool normalize) where T : struct, IFloatingPointIeee754<T>, IFormattable
     {
-        int n = images.Count, p = images.PixelsPerImage;
         var value = new T[256];                                 // the value of each byte 0..255
         for (int v = 0; v < 256; v++) value[v] = normalize ? T.CreateChecked(v) / T.CreateChecked(255) : T.CreateChecked(v);
 
-        // MathNet keeps a matrix column by column: pixel j of image i goes to data[j * n + i], while the file holds the images
-        // one after another (pixel j of image i at pixels[i * p + j]). Going through the images 32 at a time keeps both the
-        // bytes read and the numbers written (32 in a row of each column) in cache.
-        var pixels = images.Pixels;
-        var data = new T[checked(n * p)];
-        const int Block = 32;
-        for (int i0 = 0; i0 < n; i0 += Block)
-            for (int j = 0; j < p; j++)
-                for (int i = i0; i < Math.Min(n, i0 + Block); i++)
-                    data[j * n + i] = value[pixels[i * p + j]];
-        return Matrix<T>.Build.Dense(n, p, data);   // (count, 784), column-major over data
+        var pixels = images.Pixels;                             // image after image, 784 bytes each
+        var data = new T[checked(images.Count * images.PixelsPerImage)];
+        for (int k = 0; k < data.Length; k++) data[k] = value[pixels[k]];
+        return RowMajorMatrix.Create(images.Count, images.PixelsPerImage, data);   // (count, 784), row after row over data
     }
 
     /// <summary>3. one-hot: row i is all zeros except a 1 in column <c>labels[i]</c>.</summary>
     internal static Matrix<T> OneHot<T>(byte[] labels, int classes = 10) where T : struct, IFloatingPointIeee754<T>, IFormattable
     {
-        var t = Matrix<T>.Build.Dense(labels.Length, classes);
-        for (int i = 0; i < labels.Length; i++) t[i, labels[i]] = T.One;
-        return t;
+        var data = new T[checked(labels.Length * classes)];    // row after row, as the images
+        for (int i = 0; i < labels.Length; i++) data[i * classes + labels[i]] = T.One;
+        return RowMajorMatrix.Create(labels.Length, classes, data);
     }
 
     /// <summary>Without one-hot: one column holding the labels 0..9.</summary>
     internal static Matrix<T> LabelColumn<T>(byte[] labels) where T : struct, IFloatingPointIeee754<T>, IFormattable
-        => Matrix<T>.Build.Dense(labels.Length, 1, (i, _) => T.CreateChecked(labels[i]));
+    {
+        var data = new T[labels.Length];
+        for (int i = 0; i < labels.Length; i++) data[i] = T.CreateChecked(labels[i]);
+        return RowMajorMatrix.Create(labels.Length, 1, data);
+    }
 }
