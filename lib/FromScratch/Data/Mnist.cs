@@ -14,6 +14,8 @@ namespace FromScratch.Data;
 /// <item><b>one-hot</b>: each answer as a row of 10 with a single 1, or one column of labels;</item>
 /// <item><b>flatten</b>: each image as one row of 784 numbers, described as (784) or as (1, 28, 28).</item>
 /// </list>
+/// The matrices keep their numbers as numpy does, row after row in one array (<see cref="RowMajorMatrix"/>): a minibatch
+/// <c>x_train[batch_mask]</c> copies whole rows, and whatever you change in them is what every later read and product sees.
 /// <see cref="FashionMnist"/> is loaded by the same steps from its own four files.
 /// </remarks>
 public static class Mnist
