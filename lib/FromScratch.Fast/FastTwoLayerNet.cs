@@ -684,8 +684,19 @@ internal sealed unsafe class FastTwoLayerNet
                 int r = rows[i];
                 nint q0 = side == 0 ? start[r] : middle[r], q1 = side == 0 ? middle[r] : start[r + 1];
                 float* sd1 = _sd1.P + i * Hp;
+                if (vectors > 2 && UseBlockedUpdate)
+                {   // a wide layer: blocks of up to eight hidden vectors, their −η·δ₁ held in registers, one pass over the row's
+                    // pixels per block (each element of W1 gets the same sums in the same order as a whole row at a time)
+                    int k = 0;
+                    for (; k + 8 <= vectors; k += 8) UpdateBlock8<TV, L>(cols, vals, q0, q1, _w1.P + k * W, sd1 + k * W, n);
+                    if (vectors - k >= 4) { UpdateBlock4<TV, L>(cols, vals, q0, q1, _w1.P + k * W, sd1 + k * W, n); k += 4; }
+                    if (vectors - k == 3) UpdateBlock3<TV, L>(cols, vals, q0, q1, _w1.P + k * W, sd1 + k * W, n);
+                    else if (vectors - k == 2) UpdateBlock2<TV, L>(cols, vals, q0, q1, _w1.P + k * W, sd1 + k * W, n);
+                    else if (vectors - k == 1) UpdateBlock1<TV, L>(cols, vals, q0, q1, _w1.P + k * W, sd1 + k * W, n);
+                    continue;
+                }
                 if (vectors > 2)
-                {   // a wide layer: each nonzero pixel's whole row of W1 at once, in memory order (one pass over the row's pixels)
+                {   // a wide layer, the way before the blocks (kept for tests and timing): each nonzero pixel's whole row of W1 at once
                     for (nint q = q0; q < q1; q++)
                     {
                         float* row = _w1.P + cols[q] * n;
@@ -730,6 +741,80 @@ internal sealed unsafe class FastTwoLayerNet
                         }
                 }
             }
+        }
+    }
+
+    /// <summary>Whether wide layers update W1 in blocks of hidden vectors held in registers (else a whole row per pixel: the same bits; for tests and timing).</summary>
+    internal static bool UseBlockedUpdate = true;
+
+    // W1[j, block] += xⱼ·(−η·δ₁[block]) over the pixels q0..q1 of one batch row, for a block of 8, 4, 3, 2 or 1 hidden vectors
+    // starting at w (W1's first row, this block's columns) and d (the row's −η·δ₁ at the same columns)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateBlock8<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* w, float* d, nint n) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count;
+        TV d0 = L.Load(d), d1 = L.Load(d + W), d2 = L.Load(d + 2 * W), d3 = L.Load(d + 3 * W);
+        TV d4 = L.Load(d + 4 * W), d5 = L.Load(d + 5 * W), d6 = L.Load(d + 6 * W), d7 = L.Load(d + 7 * W);
+        for (nint q = q0; q < q1; q++)
+        {
+            float* r = w + cols[q] * n;
+            TV v = L.Broadcast(vals[q]);
+            L.Store(L.MultiplyAdd(v, d0, L.Load(r)), r); L.Store(L.MultiplyAdd(v, d1, L.Load(r + W)), r + W);
+            L.Store(L.MultiplyAdd(v, d2, L.Load(r + 2 * W)), r + 2 * W); L.Store(L.MultiplyAdd(v, d3, L.Load(r + 3 * W)), r + 3 * W);
+            L.Store(L.MultiplyAdd(v, d4, L.Load(r + 4 * W)), r + 4 * W); L.Store(L.MultiplyAdd(v, d5, L.Load(r + 5 * W)), r + 5 * W);
+            L.Store(L.MultiplyAdd(v, d6, L.Load(r + 6 * W)), r + 6 * W); L.Store(L.MultiplyAdd(v, d7, L.Load(r + 7 * W)), r + 7 * W);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateBlock4<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* w, float* d, nint n) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count;
+        TV d0 = L.Load(d), d1 = L.Load(d + W), d2 = L.Load(d + 2 * W), d3 = L.Load(d + 3 * W);
+        for (nint q = q0; q < q1; q++)
+        {
+            float* r = w + cols[q] * n;
+            TV v = L.Broadcast(vals[q]);
+            L.Store(L.MultiplyAdd(v, d0, L.Load(r)), r); L.Store(L.MultiplyAdd(v, d1, L.Load(r + W)), r + W);
+            L.Store(L.MultiplyAdd(v, d2, L.Load(r + 2 * W)), r + 2 * W); L.Store(L.MultiplyAdd(v, d3, L.Load(r + 3 * W)), r + 3 * W);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateBlock3<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* w, float* d, nint n) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count;
+        TV d0 = L.Load(d), d1 = L.Load(d + W), d2 = L.Load(d + 2 * W);
+        for (nint q = q0; q < q1; q++)
+        {
+            float* r = w + cols[q] * n;
+            TV v = L.Broadcast(vals[q]);
+            L.Store(L.MultiplyAdd(v, d0, L.Load(r)), r); L.Store(L.MultiplyAdd(v, d1, L.Load(r + W)), r + W);
+            L.Store(L.MultiplyAdd(v, d2, L.Load(r + 2 * W)), r + 2 * W);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateBlock2<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* w, float* d, nint n) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        int W = L.Count;
+        TV d0 = L.Load(d), d1 = L.Load(d + W);
+        for (nint q = q0; q < q1; q++)
+        {
+            float* r = w + cols[q] * n;
+            TV v = L.Broadcast(vals[q]);
+            L.Store(L.MultiplyAdd(v, d0, L.Load(r)), r); L.Store(L.MultiplyAdd(v, d1, L.Load(r + W)), r + W);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateBlock1<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* w, float* d, nint n) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        TV d0 = L.Load(d);
+        for (nint q = q0; q < q1; q++)
+        {
+            float* r = w + cols[q] * n;
+            L.Store(L.MultiplyAdd(L.Broadcast(vals[q]), d0, L.Load(r)), r);
         }
     }
 

@@ -343,6 +343,42 @@ public class FastTwoCoreTests
         foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(p2[key], p1[key]);
     }
 
+    /// <summary>
+    /// W1's update in blocks of hidden vectors held in registers (8, 4, 3, 2, 1) gives the bits of the update a whole row of
+    /// W1 at a time it replaced: each element gets the same sums in the same order.
+    /// </summary>
+    [Theory]
+    [InlineData(20)] [InlineData(40)] [InlineData(100)] [InlineData(500)] [InlineData(60)]   // 3, 5, 13, 63, 8 vectors (256 bits); 2, 3, 7, 32, 4 (512); 5, 10, 25, 125, 15 (128)
+    public void W1_updated_in_blocks_of_vectors_gives_the_same_bits_as_by_whole_rows(int hidden)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Random(hidden + 1);
+        var x = Matrix<float>.Build.Dense(200, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(200, classes);
+        for (int r = 0; r < 200; r++) t[r, rng.Next(classes)] = 1;
+        var split = SparseSplit.From(x, t, classes);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
+        var batches = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 50).Select(_ => rng.Next(200)).ToArray()).ToArray();
+        (Dictionary<string, Matrix<float>> Params, List<double> Losses) Run(bool blocked)
+        {
+            bool saved = FastTwoLayerNet.UseBlockedUpdate;
+            FastTwoLayerNet.UseBlockedUpdate = blocked;
+            try
+            {
+                var fast = FastTwoLayerNet.From(readable);
+                var losses = new List<double>();
+                foreach (var rows in batches) { fast.Step(split, rows, 0.5f); losses.Add(fast.Loss(split, rows)); }
+                return (fast.ToMatrices(), losses);
+            }
+            finally { FastTwoLayerNet.UseBlockedUpdate = saved; }
+        }
+        var (p1, l1) = Run(true);
+        var (p2, l2) = Run(false);
+        Assert.Equal(l2, l1);
+        foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(p2[key], p1[key]);
+        Assert.NotEqual(readable.Params["W1"], p1["W1"]);   // the steps did change W1
+    }
+
     [Theory]
     [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)] [InlineData(52, 64)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
