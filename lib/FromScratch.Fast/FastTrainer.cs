@@ -81,11 +81,7 @@ public static class FastTrainer
         try
         {
             var history = Trainer.Loop(options, train.Count, net.OutputSize, clock, onEpoch, onStep,
-                step: batchMask =>
-                {
-                    fast.Step(train, batchMask, lr);           // gradient and SGD update in one pass
-                    return fast.Loss(train, batchMask);
-                },
+                step: batchMask => fast.StepThenLoss(train, batchMask, lr),   // gradient, SGD update, then the loss of the same batch
                 evaluate: () => (fast.Accuracy(train), fast.Accuracy(test)),
                 lossBeforeTraining: data.Train.T.ColumnCount == net.OutputSize ? () => InitialLoss(net, data, options.BatchSize) : null,
                 initialWeights: Trainer.DrawnWith(options));

@@ -175,6 +175,29 @@ internal sealed unsafe class FastTwoLayerNet
         }
     }
 
+    /// <summary>
+    /// <see cref="Step"/> then <see cref="Loss"/> of the same rows (what each training iteration does), in one handoff to the
+    /// second core instead of two: the same numbers as the two calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call, never instrumented: see Pair
+    public double StepThenLoss(SparseSplit data, ReadOnlySpan<int> batch, float learningRate)
+    {
+        Require(data, batch);
+        bool two = UsePair(batch.Length);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        fixed (int* rows = batch)
+        {
+            switch (Simd.Bits)
+            {
+                case 512: StepThenLossCore<Vector512<float>, Lanes512<float>>(data, rows, batch.Length, learningRate); break;
+                case 256: StepThenLossCore<Vector256<float>, Lanes256<float>>(data, rows, batch.Length, learningRate); break;
+                default: StepThenLossCore<Vector128<float>, Lanes128<float>>(data, rows, batch.Length, learningRate); break;
+            }
+        }
+        if (batch.Length >= PairMinimumBatch) _chooser.Record(two, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        return -(_logSums[0] + _logSums[1]) / batch.Length;
+    }
+
     /// <summary>The class probabilities of the rows <paramref name="batch"/>, row-major (batch, output).</summary>
     public float[] Predict(SparseRows x, ReadOnlySpan<int> batch)
     {
@@ -449,7 +472,7 @@ internal sealed unsafe class FastTwoLayerNet
     private int _batch;
     private float _lr;
     private SparseSplit? _split;
-    private Action<int>[]? _firstLayer, _stepPhases, _lossPhases;   // the phases, made once: the halves read their arguments from the fields above
+    private Action<int>[]? _firstLayer, _stepPhases, _lossPhases, _stepLossPhases;   // the phases, made once: the halves read their arguments from the fields above
 
     /// <summary>
     /// The first layer of each batch row in its two sides (<see cref="FirstLayerPart"/>) into the batch buffers. On two cores
@@ -605,6 +628,36 @@ internal sealed unsafe class FastTwoLayerNet
                 UpdateW1<TV, L>(_split!.X, (int*)_rows, _batch, side);
                 if (side == 0) UpdateSecondLayer<TV, L>(_lr);
             },
+        });
+        _split = null;
+    }
+
+    /// <summary>
+    /// <see cref="StepCore"/>'s phases then <see cref="LossCore"/>'s, in one <see cref="RunPhases"/>, with the update of W1 and
+    /// the loss's first layer in one phase: on each side of the middle column the loss reads only the rows of W1 (and, on
+    /// side 0, b1) that the same side has just updated, so no wait between them is needed. The same numbers as the two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepThenLossCore<TV, L>(SparseSplit data, int* rows, int batch, float lr) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        EnsureBatch(batch);
+        (_split, _rows, _batch, _lr) = (data, (nint)rows, batch, lr);
+        RunPhases(batch, _stepLossPhases ??= new Action<int>[]
+        {
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side),
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) =>
+            {
+                var (i0, i1) = Half(_batch, half);
+                FinishRows<TV, L>((int*)_rows, i0, i1, _batch, _split!.Labels);
+                Gradients<TV, L>(i0, i1, half, _lr);
+            },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) =>
+            {
+                UpdateW1<TV, L>(_split!.X, (int*)_rows, _batch, side);
+                if (side == 0) UpdateSecondLayer<TV, L>(_lr);
+                FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side);
+            },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => LogSum<TV, L>(_split!, (int*)_rows, _batch, half),
         });
         _split = null;
     }

@@ -407,6 +407,41 @@ public class FastTwoCoreTests
         foreach (var key in TwoLayerNet<float>.ParamNames) Assert.Equal(a.Params[key], b.Params[key]);
         Assert.NotEqual(readable.Params["W1"], a.Params["W1"]);   // the steps did change W1
     }
+
+    [Theory]
+    [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)]
+    public void Step_then_loss_in_one_call_gives_the_bits_of_the_two_calls_on_one_core_and_two(int hidden, int batch)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Random(hidden * 11 + batch);
+        var x = Matrix<float>.Build.Dense(300, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(300, classes);
+        for (int r = 0; r < 300; r++) t[r, rng.Next(classes)] = 1;
+        var split = SparseSplit.From(x, t, classes);
+        var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
+        var apart = FastTwoLayerNet.From(readable);
+        apart.ForceOneCore = true;
+        var fusedOne = FastTwoLayerNet.From(readable);
+        fusedOne.ForceOneCore = true;
+        var fusedTwo = FastTwoLayerNet.From(readable);
+        for (int step = 0; step < 5; step++)
+        {
+            var rows = Enumerable.Range(0, batch).Select(_ => rng.Next(300)).ToArray();
+            apart.Step(split, rows, 0.5f);
+            double expected = apart.Loss(split, rows);
+            Assert.Equal(expected, fusedOne.StepThenLoss(split, rows, 0.5f));
+            Assert.Equal(expected, fusedTwo.StepThenLoss(split, rows, 0.5f));
+        }
+        var e = apart.ToMatrices();
+        var one = fusedOne.ToMatrices();
+        var two = fusedTwo.ToMatrices();
+        foreach (var key in TwoLayerNet<float>.ParamNames)
+        {
+            Assert.Equal(e[key], one[key]);
+            Assert.Equal(e[key], two[key]);
+        }
+        Assert.NotEqual(readable.Params["W1"], one["W1"]);   // the steps did change W1
+    }
 }
 
 [Trait("Category", "Simd")]
