@@ -224,6 +224,8 @@ int Bench(BenchOptions o)
         }
     }
 
+    string anatomy = o.Quick ? "" : Anatomy.Measure(data, fma);   // where the fast path's time goes (issue 23)
+
     var targets = new StringBuilder();
     void Target(string what, bool? met, string measured)
         => targets.AppendLine($"- {(met is null ? "not measured" : met.Value ? "met" : "NOT met")}: {what} — {measured}");
@@ -258,6 +260,7 @@ int Bench(BenchOptions o)
     Console.WriteLine();
     Console.WriteLine(table);
     if (scaling.Length > 0) Console.WriteLine(scaling);
+    if (anatomy.Length > 0) Console.WriteLine(anatomy);
     Console.WriteLine("Targets (issues 11, 21, 22, 23), from this run:");
     Console.WriteLine(targets);
     Console.WriteLine($"numpy: {numpyNote}");
@@ -269,6 +272,7 @@ int Bench(BenchOptions o)
         md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
         md.AppendLine().Append(table).AppendLine();
         if (scaling.Length > 0) md.Append(scaling).AppendLine();
+        if (anatomy.Length > 0) md.Append(anatomy).AppendLine();
         md.AppendLine("Targets (issues 11, 21, 22, 23), from this run:").AppendLine().Append(targets).AppendLine().AppendLine($"numpy: {numpyNote}");
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, md.ToString());
