@@ -239,9 +239,12 @@ public sealed class RunnerRobustnessTests(ITestOutputHelper output)
             "Console.WriteLine($\"started {sleeper.Id}\"); System.Threading.Thread.Sleep(-1);"));
         string[] runnerArgs = [Repo.RunnerDll, "--out", outDir, Path.Combine(dir, "slow.ipynb")];
         // exec keeps the process id: the signal goes to the runner itself, which inherited the ignored SIGINT.
+        // Without: env gives SIGINT and SIGTERM their default action first, because this test process may itself have
+        // inherited SIGINT ignored (tests started as a background job of a script), and a signal that arrives before the
+        // runner's first statement would then be dropped by the kernel: nothing in any program can see it.
         var psi = inheritedIgnore
             ? new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "trap '' INT; exec \"$0\" \"$@\"", "dotnet" } }
-            : new ProcessStartInfo("dotnet");
+            : new ProcessStartInfo("env") { ArgumentList = { "--default-signal=INT,TERM", "dotnet" } };
         psi.WorkingDirectory = dir;
         psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
