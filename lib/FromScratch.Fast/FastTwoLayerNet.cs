@@ -617,19 +617,27 @@ internal sealed unsafe class FastTwoLayerNet
         RunPhases(batch, _stepPhases ??= new Action<int>[]
         {
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side),
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) =>
-            {
-                var (i0, i1) = Half(_batch, half);
-                FinishRows<TV, L>((int*)_rows, i0, i1, _batch, _split!.Labels);
-                Gradients<TV, L>(i0, i1, half, _lr);
-            },
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) =>
-            {
-                UpdateW1<TV, L>(_split!.X, (int*)_rows, _batch, side);
-                if (side == 0) UpdateSecondLayer<TV, L>(_lr);
-            },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => BackwardHalf<TV, L>(half),
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => UpdateSide<TV, L>(side),
         });
         _split = null;
+    }
+
+    /// <summary>The step's second phase for one half of the batch: the rest of the forward pass, dy, −η·δ₁ and this half's gradients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BackwardHalf<TV, L>(int half) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        var (i0, i1) = Half(_batch, half);
+        FinishRows<TV, L>((int*)_rows, i0, i1, _batch, _split!.Labels);
+        Gradients<TV, L>(i0, i1, half, _lr);
+    }
+
+    /// <summary>The step's third phase for one side: W1 on that side, and with side 0 W2, b2 and b1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateSide<TV, L>(int side) where TV : unmanaged where L : struct, ILanes<float, TV>
+    {
+        UpdateW1<TV, L>(_split!.X, (int*)_rows, _batch, side);
+        if (side == 0) UpdateSecondLayer<TV, L>(_lr);
     }
 
     /// <summary>
@@ -645,16 +653,10 @@ internal sealed unsafe class FastTwoLayerNet
         RunPhases(batch, _stepLossPhases ??= new Action<int>[]
         {
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) => FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side),
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) =>
-            {
-                var (i0, i1) = Half(_batch, half);
-                FinishRows<TV, L>((int*)_rows, i0, i1, _batch, _split!.Labels);
-                Gradients<TV, L>(i0, i1, half, _lr);
-            },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => BackwardHalf<TV, L>(half),
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int side) =>
             {
-                UpdateW1<TV, L>(_split!.X, (int*)_rows, _batch, side);
-                if (side == 0) UpdateSecondLayer<TV, L>(_lr);
+                UpdateSide<TV, L>(side);
                 FirstLayerRows<TV, L>(_split!.X, (int*)_rows, _batch, side);
             },
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int half) => LogSum<TV, L>(_split!, (int*)_rows, _batch, half),

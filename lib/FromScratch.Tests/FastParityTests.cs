@@ -379,16 +379,22 @@ public class FastTwoCoreTests
         Assert.NotEqual(readable.Params["W1"], p1["W1"]);   // the steps did change W1
     }
 
+    /// <summary><paramref name="rows"/> random rows, 80 % zeros, with one-hot labels, as the engine's sparse split.</summary>
+    private static SparseSplit RandomSplit(Random rng, int rows, int inputs, int classes)
+    {
+        var x = Matrix<float>.Build.Dense(rows, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
+        var t = Matrix<float>.Build.Dense(rows, classes);
+        for (int r = 0; r < rows; r++) t[r, rng.Next(classes)] = 1;
+        return SparseSplit.From(x, t, classes);
+    }
+
     [Theory]
     [InlineData(20, 100)] [InlineData(7, 100)] [InlineData(33, 64)] [InlineData(100, 32)] [InlineData(20, 31)] [InlineData(500, 40)] [InlineData(12, 100)] [InlineData(52, 64)]
     public void Two_cores_give_the_same_parameters_and_losses_bit_for_bit(int hidden, int batch)
     {
         const int inputs = 784, classes = 10;
         var rng = new Random(hidden * 7 + batch);
-        var x = Matrix<float>.Build.Dense(300, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
-        var t = Matrix<float>.Build.Dense(300, classes);
-        for (int r = 0; r < 300; r++) t[r, rng.Next(classes)] = 1;
-        var split = SparseSplit.From(x, t, classes);
+        var split = RandomSplit(rng, 300, inputs, classes);
         var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
         var one = FastTwoLayerNet.From(readable);
         one.ForceOneCore = true;
@@ -414,10 +420,7 @@ public class FastTwoCoreTests
     {
         const int inputs = 784, classes = 10;
         var rng = new Random(hidden * 11 + batch);
-        var x = Matrix<float>.Build.Dense(300, inputs, (_, _) => rng.NextDouble() < 0.8 ? 0f : (float)rng.NextDouble());
-        var t = Matrix<float>.Build.Dense(300, classes);
-        for (int r = 0; r < 300; r++) t[r, rng.Next(classes)] = 1;
-        var split = SparseSplit.From(x, t, classes);
+        var split = RandomSplit(rng, 300, inputs, classes);
         var readable = new TwoLayerNet<float>(inputs, hidden, classes, weightInitStd: 0.3, seed: hidden);
         var apart = FastTwoLayerNet.From(readable);
         apart.ForceOneCore = true;
