@@ -47,7 +47,16 @@ int Bench(BenchOptions o)
         data = Mnist.Load(normalize: true, flatten: true, oneHotLabel: true, dataDirectory: dataDir, log: TextWriter.Null);
         load = Math.Min(load, clock.Elapsed.TotalSeconds);
     }
-    Console.WriteLine($"MNIST load: {load:0.000} s (best of 3; first {firstLoad:0.000} s)");
+    // what a verified load cannot go below: the SHA-256 of the four files, one after another on one core (best of 3)
+    double hashing = double.MaxValue;
+    var files = Mnist.Download(dataDir, TextWriter.Null);
+    for (int k = 0; k < 3; k++)
+    {
+        clock.Restart();
+        for (int f = 0; f < files.Count; f++) DatasetStore.Verify(files[f], Mnist.Spec.Files[f]);
+        hashing = Math.Min(hashing, clock.Elapsed.TotalSeconds);
+    }
+    Console.WriteLine($"MNIST load: first {firstLoad:0.000} s, then {load:0.000} s (best of 3); SHA-256 of the four files alone {hashing:0.000} s");
 
     var options = new TrainingOptions(Iterations: o.Iterations, Seed: o.Seed);
     double flops = Work.TrainingFlops(o.Iterations, 100, 20, data.Train.Count, data.Test.Count);
@@ -199,8 +208,10 @@ int Bench(BenchOptions o)
     double oneCoreFloor = flops / (fma.GflopsOneCore * 1e9);
     table.AppendLine($"| fast path on one thread, CPU time (best of 3; the engine's own work, which other processes do not stretch) against the one-core floor {oneCoreFloor:0.00} s ({fma.GflopsOneCore:0} GFLOP/s) | {oneCoreCpu:0.00} | {oneCoreCpu:0.00} | | {oneCoreCpu / oneCoreFloor:0.00}× of one core | | | |");
     table.AppendLine($"| fast path's fixed costs, in every fast time: the conversion of both splits to sparse rows · the self-check against net.Loss and net.Gradient (best of 3) | {prepare:0.000} · {check:0.000} | | | | | | |");
-    table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified) | {load:0.000} | | | | | | |");
-    if (np is not null) table.AppendLine($"| MNIST load, numpy reference (no verification) | {np.LoadSeconds:0.000} | | | | | | |");
+    table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified): first in the process · best of 3 more | {firstLoad:0.000} · {load:0.000} | | | | | | |");
+    if (np is not null)
+        table.AppendLine($"| MNIST load, numpy reference (no verification): first in its fresh process · best of 3 more | {np.LoadSeconds:0.000} · {F(np.LoadRepeatedSeconds ?? double.NaN, "0.000")} | | | | | | |");
+    table.AppendLine($"| what bounds a load: the SHA-256 of the four files on one core (`Mnist.Load` runs it on the second core while it reads){(np?.FreshMemoryMs is { } fresh ? $" · numpy allocating and filling 188 MB of float32 (the training images) with its 2 MiB page advice · without it, ms" : "")} | {hashing:0.000}{(np?.FreshMemoryMs is { } fm ? $" · {fm.HugePages:0} · {fm.Without:0}" : "")} | | | | | | |");
 
     var scaling = new StringBuilder();
     var scalingCells = new List<(int Hidden, int Batch, double Fast, double Floor, double? Torch)>();
@@ -238,8 +249,12 @@ int Bench(BenchOptions o)
     Target("readable `Trainer.Train` ≥ 1× numpy (issue 21; the old ≥ 3× is retired)", np is null || np.ReferenceBlas ? null : np.TrainSeconds / readable.Seconds >= 1, np is null ? numpyNote : $"{np.TrainSeconds / readable.Seconds:0.0}×");
     if (o.Numgrad)
         Target("numerical gradient ≥ 3× numpy", np?.NumgradSeconds is null || np.ReferenceBlas ? null : np.NumgradSeconds / fastNumgrad >= 3, np?.NumgradSeconds is double ng ? $"{ng / fastNumgrad:0.0}×" : "—");
-    Target("MNIST load no slower than numpy's own load of the same files in this run", np is null ? null : load <= np.LoadSeconds,
-        np is null ? numpyNote : $"{load:0.000} s vs numpy {np.LoadSeconds:0.000} s ({np.LoadSeconds / load:0.0}×)");
+    Target("MNIST load no slower than numpy's own load of the same files in this run: the first in a fresh process (what a notebook waits for)",
+        np is null ? null : firstLoad <= np.LoadSeconds,
+        np is null ? numpyNote : $"{firstLoad:0.000} s vs numpy {np.LoadSeconds:0.000} s ({np.LoadSeconds / firstLoad:0.0}×)");
+    Target("MNIST load no slower than numpy's own load: the best of 3 repeated loads in the same process",
+        np?.LoadRepeatedSeconds is double npRepeated ? load <= npRepeated : null,
+        np?.LoadRepeatedSeconds is double npr ? $"{load:0.000} s vs numpy {npr:0.000} s ({npr / load:0.0}×)" : np is null ? numpyNote : "the numpy reference did not time repeated loads");
     if (o.Chapter)
     {
         var chapter = Chapter.Time(repo);

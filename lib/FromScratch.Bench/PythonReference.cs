@@ -12,6 +12,12 @@ internal sealed record NumpyResult(string Version, string Blas, bool ReferenceBl
     double TrainSeconds, double TrainCpuSeconds, double TestAccuracy, double LoadSeconds,
     double? NumgradSeconds, IReadOnlyList<GridCell> Grid)
 {
+    /// <summary>The best of 3 loads after the first in the same process, as the C# bench times <c>Mnist.Load</c>.</summary>
+    public double? LoadRepeatedSeconds { get; init; }
+
+    /// <summary>Milliseconds to allocate and fill 47,040,000 float32, best of 3, with numpy's 2 MiB page advice and without.</summary>
+    public (double HugePages, double Without)? FreshMemoryMs { get; init; }
+
     /// <summary>Every training time measured, in order (the row shows the best, as for the C# rows).</summary>
     public IReadOnlyList<double> TrainTimes { get; init; } = [TrainSeconds];
 
@@ -148,7 +154,12 @@ internal static class PythonReference
         return new NumpyResult(json.GetProperty("numpy").GetString()!, name, reference, string.Join(", ", libs),
             json.GetProperty("train_seconds").GetDouble(), json.GetProperty("train_cpu_seconds").GetDouble(),
             json.GetProperty("final_test_accuracy").GetDouble(), json.GetProperty("load_seconds").GetDouble(),
-            json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null, Grid(json));
+            json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null, Grid(json))
+        {
+            LoadRepeatedSeconds = json.TryGetProperty("load_repeated_seconds", out var lr) ? lr.GetDouble() : null,
+            FreshMemoryMs = json.TryGetProperty("fresh_memory_ms", out var fm) && fm.TryGetProperty("huge_page_advice", out var h)
+                && fm.TryGetProperty("without", out var w) ? (h.GetDouble(), w.GetDouble()) : null,
+        };
 
         static string Version(JsonElement blas)
             => blas.TryGetProperty("threadpoolctl", out var t) && t.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? $" {v.GetString()}" : "";

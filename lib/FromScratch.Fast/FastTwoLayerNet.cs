@@ -236,6 +236,9 @@ internal sealed unsafe class FastTwoLayerNet
 
     // ---------------------------------------------------------------- kernels
 
+    /// <summary>Whether the last three hidden vectors are summed in one pass over a row's pixels (else two: the same bits; for tests and timing).</summary>
+    internal static bool UseThreeVectorPass = true;
+
     /// <summary>
     /// Part of the first layer for one row: <paramref name="a1"/> = <paramref name="start"/> + Σ xⱼ·W1[j, :] over the row's
     /// entries <paramref name="q0"/>..<paramref name="q1"/> (two vectors at a time, two chains of accumulators); a null
@@ -243,9 +246,6 @@ internal sealed unsafe class FastTwoLayerNet
     /// <see cref="SparseRows.MiddleColumn"/> from b1 and the rest from 0, then adds them (<see cref="Activate"/>): on one core
     /// or two, and in training as in evaluation, a row gets the same numbers.
     /// </summary>
-    /// <summary>Whether the last three hidden vectors are summed in one pass over a row's pixels (else two: the same bits; for tests and timing).</summary>
-    internal static bool UseThreeVectorPass = true;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FirstLayerPart<TV, L>(ushort* cols, float* vals, nint q0, nint q1, float* start, float* a1)
         where TV : unmanaged where L : struct, ILanes<float, TV>

@@ -32,6 +32,25 @@ public class BenchPeerTests
     }
 
     [Fact]
+    public void The_numpy_reference_s_repeated_loads_and_fresh_memory_figures_are_read_when_present()
+    {
+        const string common = """
+            "numpy": "1.24.2", "blas": {"libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"]},
+            "train_seconds": 7.0, "train_cpu_seconds": 13.0, "final_test_accuracy": 0.94, "load_seconds": 0.62
+            """;
+        var full = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse(
+            "{" + common + """, "load_repeated_seconds": 0.049, "fresh_memory_ms": {"huge_page_advice": 11.4, "without": 68.2, "numpy_default": true}}""").RootElement);
+        Assert.Equal((0.62, 0.049), (full.LoadSeconds, full.LoadRepeatedSeconds!.Value));
+        Assert.Equal((11.4, 68.2), full.FreshMemoryMs!.Value);
+        Assert.Equal(0.049, full.WithRun(6.0, 12.0).LoadRepeatedSeconds);           // another training run keeps the load figures
+
+        var older = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse("{" + common + "}").RootElement);
+        Assert.Equal(0.62, older.LoadSeconds);
+        Assert.Null(older.LoadRepeatedSeconds);
+        Assert.Null(older.FreshMemoryMs);
+    }
+
+    [Fact]
     public void A_second_torch_run_improves_only_its_thread_count()
     {
         var first = new TorchResult("1.13", [(1, 7.0, 7.0), (2, 8.0, 15.0)], 0.93, []);
