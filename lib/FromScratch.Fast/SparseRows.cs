@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Storage;
@@ -41,6 +42,28 @@ internal sealed class SparseRows
         => (RowStart, RowMiddle, Columns, Values, RowCount, ColumnCount, AllFinite) = (rowStart, rowMiddle, columns, values, rows, cols, allFinite);
 
     private const int BlockRows = 256;
+
+    /// <summary>
+    /// Fills the row blocks of a row-major matrix one after another from the last to the first (for tests: every block then
+    /// finds the next one already written, which a store crossing into it would damage).
+    /// </summary>
+    internal static volatile bool FillLastBlockFirstForTests;
+
+    /// <summary>
+    /// For each mask m of eight lanes, the lanes whose bit is set, in order, then zeros: entry m · 8 + i is the i-th set lane,
+    /// as int32 bits (the operand of a permutation of eight floats) and as ushort (a column offset).
+    /// </summary>
+    private static readonly float[] PackedLanes = Pack(i => BitConverter.Int32BitsToSingle(i));
+    private static readonly ushort[] PackedColumns = Pack(i => (ushort)i);
+
+    private static T[] Pack<T>(Func<int, T> lane)
+    {
+        var table = new T[256 * 8];
+        for (int mask = 0; mask < 256; mask++)
+            for (int bit = 0, i = 0; bit < 8; bit++)
+                if ((mask >> bit & 1) != 0) table[mask * 8 + i++] = lane(bit);
+        return table;
+    }
 
     /// <summary>The nonzeros of each of the rows r0..r1 of the column-major (n, p) array, into counts[r + 1].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // runs once per conversion: compile it optimised straight away
@@ -153,8 +176,7 @@ internal sealed class SparseRows
         bool vectors = Vector256.IsHardwareAccelerated;
         Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
-            var finite = Vector256<int>.AllBitsSet;                   // lanes stay −1 while |x| < ∞ (NaN compares false)
-            var infinity = Vector256.Create(float.PositiveInfinity);
+            var notFinite = Vector256<int>.Zero;                      // ORs the bits of x − x: +0 for every finite x, NaN for NaN and ±∞
             bool scalarFinite = true;
             fixed (float* all = data)
                 for (int r = b * BlockRows; r < Math.Min(n, b * BlockRows + BlockRows); r++)
@@ -162,12 +184,16 @@ internal sealed class SparseRows
                     float* row = all + (long)r * p;
                     int count = 0, c = 0;
                     if (vectors)
+                    {
+                        var zeros = Vector256<int>.Zero;                  // each lane adds −1 per zero it sees
                         for (; c + 8 <= p; c += 8)
                         {
                             var v = Vector256.Load(row + c);
-                            count += 8 - BitOperations.PopCount(Vector256.Equals(v, Vector256<float>.Zero).ExtractMostSignificantBits());
-                            finite &= Vector256.LessThan(Vector256.Abs(v), infinity).AsInt32();
+                            zeros += Vector256.Equals(v, Vector256<float>.Zero).AsInt32();
+                            notFinite |= (v - v).AsInt32();
                         }
+                        count = c + Vector256.Sum(zeros);
+                    }
                     for (; c < p; c++)
                     {
                         if (row[c] != 0) count++;
@@ -175,7 +201,7 @@ internal sealed class SparseRows
                     }
                     counts[r + 1] = count;
                 }
-            if (!scalarFinite || finite != Vector256<int>.AllBitsSet) Volatile.Write(ref nonFinite, 1);
+            if (!scalarFinite || notFinite != Vector256<int>.Zero) Volatile.Write(ref nonFinite, 1);
         });
         for (int r = 0; r < n; r++) counts[r + 1] += counts[r];
         int total = counts[n], middleColumn = p / 2 & ~1;
@@ -183,10 +209,20 @@ internal sealed class SparseRows
         var vals = GC.AllocateUninitializedArray<float>(total);
         var middle = new int[n];
         bool chunked = vectors && middleColumn % 8 == 0 && middleColumn + 8 <= p;   // the middle column starts a step of the vector loop
-        Parallel.For(0, blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
+        bool packed = vectors && Avx2.IsSupported;
+        if (FillLastBlockFirstForTests)
+            for (int b = blocks - 1; b >= 0; b--) Fill(b);
+        else
+            Parallel.For(0, blocks, Fill);
+        return new SparseRows(counts, middle, cols, vals, n, p, nonFinite == 0);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Fill(int b)
         {
-            fixed (float* all = data)
-                for (int r = b * BlockRows; r < Math.Min(n, b * BlockRows + BlockRows); r++)
+            int r1 = Math.Min(n, b * BlockRows + BlockRows), end = counts[r1];   // end: where the next block's entries begin
+            fixed (float* all = data, vp = vals, packedLanes = PackedLanes)
+            fixed (ushort* cp = cols, packedColumns = PackedColumns)
+                for (int r = b * BlockRows; r < r1; r++)
                 {
                     float* row = all + (long)r * p;
                     int at = counts[r], c = 0;
@@ -195,19 +231,29 @@ internal sealed class SparseRows
                         for (; c + 8 <= p; c += 8)
                         {
                             if (chunked && c == middleColumn) middle[r] = at;
-                            for (uint nonzero = ~Vector256.Equals(Vector256.Load(row + c), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
-                                 nonzero != 0; nonzero &= nonzero - 1)
+                            var v = Vector256.Load(row + c);
+                            uint nonzero = ~Vector256.Equals(v, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+                            if (nonzero == 0) continue;
+                            if (packed && at + 8 <= end)
+                            {
+                                // all eight lanes stored at once, the nonzero ones first (a table gives each mask's order): the
+                                // lanes after them land on entries this block writes later, never past the block's last entry
+                                Vector256.Store(Avx2.PermuteVar8x32(v, Vector256.Load(packedLanes + nonzero * 8).AsInt32()), vp + at);
+                                Vector128.Store(Vector128.Load(packedColumns + nonzero * 8) + Vector128.Create((ushort)c), cp + at);
+                                at += BitOperations.PopCount(nonzero);
+                                continue;
+                            }
+                            for (; nonzero != 0; nonzero &= nonzero - 1)
                             {
                                 int k = c + BitOperations.TrailingZeroCount(nonzero);
-                                cols[at] = (ushort)k;
-                                vals[at++] = row[k];
+                                cp[at] = (ushort)k;
+                                vp[at++] = row[k];
                             }
                         }
                     for (; c < p; c++)
-                        if (row[c] != 0) { cols[at] = (ushort)c; vals[at++] = row[c]; }
+                        if (row[c] != 0) { cp[at] = (ushort)c; vp[at++] = row[c]; }
                 }
-        });
-        return new SparseRows(counts, middle, cols, vals, n, p, nonFinite == 0);
+        }
 
         static int Nonzeros(float* row, int columns)
         {

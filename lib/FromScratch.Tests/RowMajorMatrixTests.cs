@@ -177,4 +177,43 @@ public class RowMajorMatrixTests
             Assert.Equal(fromColumns.AllFinite, fromRows.AllFinite);
         }
     }
+
+    [Theory]
+    [InlineData(784)]
+    [InlineData(17)]
+    [InlineData(8)]
+    [Trait("Category", "Simd")]
+    public void The_engine_converts_rows_of_every_density_the_same_around_its_block_boundaries(int cols)
+    {
+        // Rows with no zero, no nonzero and every density between, around the first block's end (row 256) and the matrix's
+        // end: the conversion stores eight lanes at a time and must neither leave a lane of one row nor cross into the next block.
+        var rng = new Random(cols);
+        int rows = 600;
+        var x = RowMajorMatrix.Create(rows, cols, new float[rows * cols]);
+        for (int r = 0; r < rows; r++)
+        {
+            double density = (r % 7) switch { 0 => 1.0, 1 => 0.0, 2 => 0.97, _ => rng.NextDouble() };
+            if (r is >= 250 and < 262 or >= 590) density = 0.3;   // each block's last stores leave lanes to spare
+            for (int c = 0; c < cols; c++)
+                if (rng.NextDouble() < density) x[r, c] = (float)(rng.NextDouble() + 0.01) * (rng.Next(2) * 2 - 1);
+        }
+        var fromColumns = SparseRows.FromMatrix(Matrix<float>.Build.DenseOfMatrix(x));
+        SparseRows.FillLastBlockFirstForTests = true;           // each block written after the one it ends against
+        SparseRows backwards;
+        try { backwards = SparseRows.FromMatrix(x); }
+        finally { SparseRows.FillLastBlockFirstForTests = false; }
+        var fromRows = SparseRows.FromMatrix(x);
+        foreach (var s in new[] { fromRows, backwards })
+        {
+            Assert.Equal(fromColumns.RowStart, s.RowStart);
+            Assert.Equal(fromColumns.RowMiddle, s.RowMiddle);
+            Assert.Equal(fromColumns.Columns, s.Columns);
+            Assert.Equal(fromColumns.Values, s.Values);
+        }
+        for (int r = 0; r < rows; r++)
+            for (int q = fromRows.RowStart[r]; q < fromRows.RowStart[r + 1]; q++)
+                Assert.Equal(x[r, fromRows.Columns[q]], fromRows.Values[q]);
+        Assert.Equal(Enumerable.Range(0, rows).Sum(r => Enumerable.Range(0, cols).Count(c => x[r, c] != 0)), fromRows.Values.Length);
+        Assert.True(fromRows.AllFinite);
+    }
 }
