@@ -110,18 +110,7 @@ internal static class Anatomy
         => Enumerable.Range(0, Batches).Select(_ => Enumerable.Range(0, Batch).Select(_ => rng.Next(rows)).ToArray()).ToArray();
 
     /// <summary>The best of <see cref="Runs"/> runs of <paramref name="run"/> (after one unmeasured), in µs per batch.</summary>
-    private static double PerBatch(Action run)
-    {
-        run();
-        double best = double.MaxValue;
-        for (int k = 0; k < Runs; k++)
-        {
-            var clock = Stopwatch.StartNew();
-            run();
-            best = Math.Min(best, clock.Elapsed.TotalMilliseconds * 1000 / Batches);
-        }
-        return best;
-    }
+    private static double PerBatch(Action run) => BestMs(run) * 1000 / Batches;
 
     /// <summary><paramref name="x"/> with each row keeping only its first <paramref name="keep"/> nonzero pixels.</summary>
     private static Matrix<float> FirstNonzeros(Matrix<float> x, int keep)
