@@ -211,7 +211,10 @@ int Bench(BenchOptions o)
     table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified): first in the process · best of 3 more | {firstLoad:0.000} · {load:0.000} | | | | | | |");
     if (np is not null)
         table.AppendLine($"| MNIST load, numpy reference (no verification): first in its fresh process · best of 3 more | {np.LoadSeconds:0.000} · {F(np.LoadRepeatedSeconds ?? double.NaN, "0.000")} | | | | | | |");
-    table.AppendLine($"| what bounds a load: the SHA-256 of the four files on one core (`Mnist.Load` runs it on the second core while it reads){(np?.FreshMemoryMs is { } fresh ? $" · numpy allocating and filling 188 MB of float32 (the training images) with its 2 MiB page advice · without it, ms" : "")} | {hashing:0.000}{(np?.FreshMemoryMs is { } fm ? $" · {fm.HugePages:0} · {fm.Without:0}" : "")} | | | | | | |");
+    var (freshWhat, freshMs) = np?.FreshMemoryMs is { } fm
+        ? (" · numpy allocating and filling 188 MB of float32 (the training images) with its 2 MiB page advice · without it, ms", $" · {fm.HugePages:0} · {fm.Without:0}")
+        : ("", "");
+    table.AppendLine($"| what bounds a load: the SHA-256 of the four files on one core (`Mnist.Load` runs it on the second core while it reads){freshWhat} | {hashing:0.000}{freshMs} | | | | | | |");
 
     var scaling = new StringBuilder();
     var scalingCells = new List<(int Hidden, int Batch, double Fast, double Floor, double? Torch)>();
