@@ -9,10 +9,6 @@ namespace FromScratch.Tests;
 /// </summary>
 public class DataFaultTests : DownloadTestsBase
 {
-    // No test here waits for a stall: the bound only keeps a loaded machine (the notebook tests run alongside) from
-    // failing a slow first response as 'no response'.
-    protected override TimeSpan StallTimeout => TimeSpan.FromSeconds(20);
-
     private string[] FilesLeft(string? dir = null) => Directory.GetFileSystemEntries(dir ?? _dir.Path).Select(Path.GetFileName).Order().ToArray()!;
 
     [Fact]
