@@ -291,8 +291,9 @@ internal sealed unsafe class FastTwoLayerNet
                 nint q = q0;
                 for (; q + 2 <= q1; q += 2)
                 {
-                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
-                    TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
+                    uint pair = *(uint*)(cols + q);                  // two columns in one read
+                    nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                    L.BroadcastTwo(vals + q, out TV v0, out TV v1);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1); s2 = L.MultiplyAdd(L.Load(w2 + j0), v0, s2);
                     t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1); t2 = L.MultiplyAdd(L.Load(w2 + j1), v1, t2);
                 }
@@ -315,10 +316,11 @@ internal sealed unsafe class FastTwoLayerNet
                 nint q = q0;
                 for (; q + 2 <= q1; q += 2)
                 {
-                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
-                    float x0 = vals[q], x1 = vals[q + 1];
-                    s0 = L.MultiplyAdd(L.Load(w0 + j0), L.Broadcast(x0), s0); s1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j0), Vector128.Create(x0), s1);
-                    t0 = L.MultiplyAdd(L.Load(w0 + j1), L.Broadcast(x1), t0); t1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j1), Vector128.Create(x1), t1);
+                    uint pair = *(uint*)(cols + q);                  // two columns in one read
+                    nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                    L.BroadcastTwo(vals + q, out TV v0, out TV v1);
+                    s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j0), Lower128(v0), s1);
+                    t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j1), Lower128(v1), t1);
                 }
                 if (q < q1)
                 {
@@ -335,8 +337,9 @@ internal sealed unsafe class FastTwoLayerNet
                 nint q = q0;
                 for (; q + 2 <= q1; q += 2)
                 {
-                    nint j0 = cols[q] * n, j1 = cols[q + 1] * n;
-                    TV v0 = L.Broadcast(vals[q]), v1 = L.Broadcast(vals[q + 1]);
+                    uint pair = *(uint*)(cols + q);                  // two columns in one read
+                    nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                    L.BroadcastTwo(vals + q, out TV v0, out TV v1);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
                     t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1);
                 }
@@ -362,6 +365,15 @@ internal sealed unsafe class FastTwoLayerNet
                 L.Store(L.Add(s0, t0), a1 + c0);
             }
         }
+    }
+
+    /// <summary>The first four lanes of a broadcast value (a register's lower part: no work).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Lower128<TV>(TV v) where TV : unmanaged
+    {
+        if (typeof(TV) == typeof(Vector512<float>)) return ((Vector512<float>)(object)v).GetLower().GetLower();
+        if (typeof(TV) == typeof(Vector256<float>)) return ((Vector256<float>)(object)v).GetLower();
+        return (Vector128<float>)(object)v;
     }
 
     /// <summary>
@@ -768,7 +780,18 @@ internal sealed unsafe class FastTwoLayerNet
                     {   // the last vector's at most 4 hidden units as a 128-bit vector (see FirstLayerPart)
                         float* w1 = w0 + W;
                         var d1 = Vector128.Load(sd1 + k * W + W);
-                        for (nint q = q0; q < q1; q++)
+                        nint q = q0;
+                        for (; q + 2 <= q1; q += 2)
+                        {   // two pixels per pass, as one at a time gives bit for bit (their rows of W1 differ)
+                            uint pair = *(uint*)(cols + q);              // two columns in one read
+                            nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                            L.BroadcastTwo(vals + q, out TV v0, out TV v1);
+                            L.Store(L.MultiplyAdd(v0, d0, L.Load(w0 + j0)), w0 + j0);
+                            Lanes128<float>.MultiplyAdd(Lower128(v0), d1, Vector128.Load(w1 + j0)).Store(w1 + j0);
+                            L.Store(L.MultiplyAdd(v1, d0, L.Load(w0 + j1)), w0 + j1);
+                            Lanes128<float>.MultiplyAdd(Lower128(v1), d1, Vector128.Load(w1 + j1)).Store(w1 + j1);
+                        }
+                        for (; q < q1; q++)
                         {
                             nint j = cols[q] * n;
                             float v = vals[q];
@@ -840,7 +863,18 @@ internal sealed unsafe class FastTwoLayerNet
     {
         int W = L.Count;
         TV d0 = L.Load(d), d1 = L.Load(d + W), d2 = L.Load(d + 2 * W);
-        for (nint q = q0; q < q1; q++)
+        nint q = q0;
+        for (; q + 2 <= q1; q += 2)
+        {   // two pixels per pass, as one at a time gives bit for bit (their rows of W1 differ)
+            uint pair = *(uint*)(cols + q);                      // two columns in one read
+            float* r0 = w + (nint)(pair & 0xFFFF) * n, r1 = w + (nint)(pair >> 16) * n;
+            L.BroadcastTwo(vals + q, out TV v0, out TV v1);
+            L.Store(L.MultiplyAdd(v0, d0, L.Load(r0)), r0); L.Store(L.MultiplyAdd(v0, d1, L.Load(r0 + W)), r0 + W);
+            L.Store(L.MultiplyAdd(v0, d2, L.Load(r0 + 2 * W)), r0 + 2 * W);
+            L.Store(L.MultiplyAdd(v1, d0, L.Load(r1)), r1); L.Store(L.MultiplyAdd(v1, d1, L.Load(r1 + W)), r1 + W);
+            L.Store(L.MultiplyAdd(v1, d2, L.Load(r1 + 2 * W)), r1 + 2 * W);
+        }
+        for (; q < q1; q++)
         {
             float* r = w + cols[q] * n;
             TV v = L.Broadcast(vals[q]);

@@ -101,6 +101,11 @@ internal interface ILanes<T, TV> where T : unmanaged where TV : unmanaged
     static abstract unsafe TV Load(T* source);
     static abstract unsafe void Store(TV value, T* destination);
     static abstract TV Broadcast(T value);
+    /// <summary>
+    /// <paramref name="source"/>[0] and [1], each in every lane, from one read of both (for float with AVX2, two shuffles
+    /// instead of a second read: the sparse kernels are bound by their reads).
+    /// </summary>
+    static abstract unsafe void BroadcastTwo(T* source, out TV first, out TV second);
     /// <summary>a·b + c, fused when the hardware has FMA.</summary>
     static abstract TV MultiplyAdd(TV a, TV b, TV c);
     static abstract TV Add(TV a, TV b);
@@ -128,6 +133,18 @@ internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector512<T> Load(T* s) => Vector512.Load(s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector512<T> v, T* d) => v.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T x) => Vector512.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void BroadcastTwo(T* s, out Vector512<T> first, out Vector512<T> second)
+    {
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported)
+        {
+            var xs = Vector128.CreateScalarUnsafe(*(double*)s).AsSingle();
+            first = Avx512F.BroadcastScalarToVector512(xs).As<float, T>();
+            second = Avx512F.BroadcastScalarToVector512(Sse.Shuffle(xs, xs, 1)).As<float, T>();
+            return;
+        }
+        (first, second) = (Vector512.Create(s[0]), Vector512.Create(s[1]));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
@@ -180,6 +197,18 @@ internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector256<T> v, T* d) => v.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T x) => Vector256.Create(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void BroadcastTwo(T* s, out Vector256<T> first, out Vector256<T> second)
+    {
+        if (typeof(T) == typeof(float) && Avx2.IsSupported)
+        {
+            var xs = Vector128.CreateScalarUnsafe(*(double*)s).AsSingle();
+            first = Avx2.BroadcastScalarToVector256(xs).As<float, T>();
+            second = Avx2.BroadcastScalarToVector256(Sse.Shuffle(xs, xs, 1)).As<float, T>();
+            return;
+        }
+        (first, second) = (Vector256.Create(s[0]), Vector256.Create(s[1]));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
         if (Fma.IsSupported && typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
@@ -230,6 +259,8 @@ internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector128<T> Load(T* s) => Vector128.Load(s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector128<T> v, T* d) => v.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T x) => Vector128.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void BroadcastTwo(T* s, out Vector128<T> first, out Vector128<T> second) => (first, second) = (Vector128.Create(s[0]), Vector128.Create(s[1]));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {

@@ -340,6 +340,41 @@ public class FastKernelTests
         _ => Lanes128<float>.ExpFast(System.Runtime.Intrinsics.Vector128.Create(x)).ToScalar(),
     };
 
+    /// <summary>
+    /// The sparse kernels take two pixel values from one read (<c>BroadcastTwo</c>: with AVX2 or AVX-512 a load of both and
+    /// a shuffle): every lane must hold exactly the value <c>Broadcast</c> gives, for each width this machine runs, with
+    /// the values' bits kept (−0, NaN payloads, subnormals) and the two never swapped.
+    /// </summary>
+    [Fact]
+    public unsafe void BroadcastTwo_puts_each_of_two_values_in_every_lane_exactly_as_Broadcast()
+    {
+        float[] floats = [0.5f, 1f / 255, -0f, float.Epsilon, float.MaxValue, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7FC0_1234), 3f];
+        double[] doubles = [0.25, -0.0, double.Epsilon, 1e300, double.NaN, 7.0];
+        for (int i = 0; i + 1 < floats.Length; i++)
+            fixed (float* p = &floats[i])
+            {
+                Lanes512<float>.BroadcastTwo(p, out var a512, out var b512);
+                Lanes256<float>.BroadcastTwo(p, out var a256, out var b256);
+                Lanes128<float>.BroadcastTwo(p, out var a128, out var b128);
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    Assert.Equal(BitConverter.SingleToInt32Bits(floats[i]), BitConverter.SingleToInt32Bits(a512[lane]));
+                    Assert.Equal(BitConverter.SingleToInt32Bits(floats[i + 1]), BitConverter.SingleToInt32Bits(b512[lane]));
+                }
+                Assert.Equal(Vector256.Create(floats[i]).AsInt32(), a256.AsInt32());
+                Assert.Equal(Vector256.Create(floats[i + 1]).AsInt32(), b256.AsInt32());
+                Assert.Equal(Vector128.Create(floats[i]).AsInt32(), a128.AsInt32());
+                Assert.Equal(Vector128.Create(floats[i + 1]).AsInt32(), b128.AsInt32());
+            }
+        for (int i = 0; i + 1 < doubles.Length; i++)
+            fixed (double* p = &doubles[i])
+            {
+                Lanes256<double>.BroadcastTwo(p, out var a, out var b);
+                Assert.Equal(Vector256.Create(doubles[i]).AsInt64(), a.AsInt64());
+                Assert.Equal(Vector256.Create(doubles[i + 1]).AsInt64(), b.AsInt64());
+            }
+    }
+
     /// <summary>Guards the CI configuration: the environment switches really change the width the kernels use.</summary>
     [Fact]
     public void Simd_width_follows_the_runtime_switches()
