@@ -291,8 +291,7 @@ internal sealed unsafe class FastTwoLayerNet
                 nint q = q0;
                 for (; q + 2 <= q1; q += 2)
                 {
-                    uint pair = *(uint*)(cols + q);                  // two columns in one read
-                    nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                    ColumnPair(cols + q, n, out nint j0, out nint j1);
                     L.BroadcastTwo(vals + q, out TV v0, out TV v1);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1); s2 = L.MultiplyAdd(L.Load(w2 + j0), v0, s2);
                     t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1); t2 = L.MultiplyAdd(L.Load(w2 + j1), v1, t2);
@@ -316,8 +315,7 @@ internal sealed unsafe class FastTwoLayerNet
                 nint q = q0;
                 for (; q + 2 <= q1; q += 2)
                 {
-                    uint pair = *(uint*)(cols + q);                  // two columns in one read
-                    nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                    ColumnPair(cols + q, n, out nint j0, out nint j1);
                     L.BroadcastTwo(vals + q, out TV v0, out TV v1);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j0), Lower128(v0), s1);
                     t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = Lanes128<float>.MultiplyAdd(Vector128.Load(w1 + j1), Lower128(v1), t1);
@@ -337,8 +335,7 @@ internal sealed unsafe class FastTwoLayerNet
                 nint q = q0;
                 for (; q + 2 <= q1; q += 2)
                 {
-                    uint pair = *(uint*)(cols + q);                  // two columns in one read
-                    nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                    ColumnPair(cols + q, n, out nint j0, out nint j1);
                     L.BroadcastTwo(vals + q, out TV v0, out TV v1);
                     s0 = L.MultiplyAdd(L.Load(w0 + j0), v0, s0); s1 = L.MultiplyAdd(L.Load(w1 + j0), v0, s1);
                     t0 = L.MultiplyAdd(L.Load(w0 + j1), v1, t0); t1 = L.MultiplyAdd(L.Load(w1 + j1), v1, t1);
@@ -365,6 +362,18 @@ internal sealed unsafe class FastTwoLayerNet
                 L.Store(L.Add(s0, t0), a1 + c0);
             }
         }
+    }
+
+    /// <summary>
+    /// Where the rows of W1 for the pixel columns <paramref name="cols"/>[0] and [1] start (column · <paramref name="n"/>),
+    /// from one 32-bit read of both columns: the sparse kernels are bound by their reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnPair(ushort* cols, nint n, out nint j0, out nint j1)
+    {
+        if (!BitConverter.IsLittleEndian) { (j0, j1) = (cols[0] * n, cols[1] * n); return; }
+        uint pair = *(uint*)cols;
+        (j0, j1) = ((nint)(pair & 0xFFFF) * n, (nint)(pair >> 16) * n);
     }
 
     /// <summary>The first four lanes of a broadcast value (a register's lower part: no work).</summary>
@@ -783,8 +792,7 @@ internal sealed unsafe class FastTwoLayerNet
                         nint q = q0;
                         for (; q + 2 <= q1; q += 2)
                         {   // two pixels per pass, as one at a time gives bit for bit (their rows of W1 differ)
-                            uint pair = *(uint*)(cols + q);              // two columns in one read
-                            nint j0 = (nint)(pair & 0xFFFF) * n, j1 = (nint)(pair >> 16) * n;
+                            ColumnPair(cols + q, n, out nint j0, out nint j1);
                             L.BroadcastTwo(vals + q, out TV v0, out TV v1);
                             L.Store(L.MultiplyAdd(v0, d0, L.Load(w0 + j0)), w0 + j0);
                             Lanes128<float>.MultiplyAdd(Lower128(v0), d1, Vector128.Load(w1 + j0)).Store(w1 + j0);
@@ -866,8 +874,8 @@ internal sealed unsafe class FastTwoLayerNet
         nint q = q0;
         for (; q + 2 <= q1; q += 2)
         {   // two pixels per pass, as one at a time gives bit for bit (their rows of W1 differ)
-            uint pair = *(uint*)(cols + q);                      // two columns in one read
-            float* r0 = w + (nint)(pair & 0xFFFF) * n, r1 = w + (nint)(pair >> 16) * n;
+            ColumnPair(cols + q, n, out nint j0, out nint j1);
+            float* r0 = w + j0, r1 = w + j1;
             L.BroadcastTwo(vals + q, out TV v0, out TV v1);
             L.Store(L.MultiplyAdd(v0, d0, L.Load(r0)), r0); L.Store(L.MultiplyAdd(v0, d1, L.Load(r0 + W)), r0 + W);
             L.Store(L.MultiplyAdd(v0, d2, L.Load(r0 + 2 * W)), r0 + 2 * W);

@@ -102,8 +102,8 @@ internal interface ILanes<T, TV> where T : unmanaged where TV : unmanaged
     static abstract unsafe void Store(TV value, T* destination);
     static abstract TV Broadcast(T value);
     /// <summary>
-    /// <paramref name="source"/>[0] and [1], each in every lane, from one read of both (for float with AVX2, two shuffles
-    /// instead of a second read: the sparse kernels are bound by their reads).
+    /// <paramref name="source"/>[0] and [1], each in every lane, from one read of both (for float with AVX2 or AVX-512, two
+    /// shuffles instead of a second read: the sparse kernels are bound by their reads).
     /// </summary>
     static abstract unsafe void BroadcastTwo(T* source, out TV first, out TV second);
     /// <summary>a·b + c, fused when the hardware has FMA.</summary>
