@@ -179,9 +179,22 @@ def blas_info():
     return info
 
 
+def huge_pages_faulted():
+    """How many 2 MiB pages the kernel has handed out on first touch since boot (/proc/vmstat), or None."""
+    try:
+        with open("/proc/vmstat") as f:
+            for line in f:
+                name, value = line.split()
+                if name == "thp_fault_alloc":
+                    return int(value)
+    except OSError:
+        pass
+    return None
+
+
 def fresh_memory_ms():
-    """Milliseconds to allocate and fill 47,040,000 float32 (MNIST's training images), best of 3, with and without the
-    advice numpy gives Linux by default: back large arrays with 2 MiB pages (madvise MADV_HUGEPAGE)."""
+    """Milliseconds to allocate and fill 47,040,000 float32 (MNIST's training images), best and worst of 3, with and
+    without the advice numpy gives Linux by default: back large arrays with 2 MiB pages (madvise MADV_HUGEPAGE)."""
     out = {}
     getter = getattr(np.core.multiarray, "_get_madvise_hugepage", None)
     setter = getattr(np.core.multiarray, "_set_madvise_hugepage", None)
@@ -191,13 +204,14 @@ def fresh_memory_ms():
     try:
         for name, advice in (("huge_page_advice", True), ("without", False)):
             setter(advice)
-            best = float("inf")
+            times = []
             for _ in range(3):
                 t0 = time.perf_counter()
                 a = np.ones(47_040_000, dtype=np.float32)
-                best = min(best, time.perf_counter() - t0)
+                times.append(time.perf_counter() - t0)
                 del a
-            out[name] = best * 1000
+            out[name] = min(times) * 1000
+            out[name + "_worst"] = max(times) * 1000
         out["numpy_default"] = bool(default)
     finally:
         setter(default)
@@ -220,9 +234,11 @@ def main():
 
     # The load as the C# bench times Mnist.Load: the first one in this fresh process, then the best of 3 more, each
     # replacing the arrays of the one before.
+    huge_before = huge_pages_faulted()
     t0 = time.perf_counter()
     arrays = load(a.data)
     load_s = time.perf_counter() - t0
+    huge_after = huge_pages_faulted()
     load_repeated = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -242,6 +258,7 @@ def main():
         "blas": blas_info(),
         "load_seconds": load_s,
         "load_repeated_seconds": min(load_repeated),
+        "load_huge_pages": None if huge_before is None or huge_after is None else huge_after - huge_before,
         "fresh_memory_ms": fresh,
         "train_seconds": train_s,
         "train_cpu_seconds": train_cpu,

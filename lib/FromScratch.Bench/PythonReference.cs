@@ -15,8 +15,11 @@ internal sealed record NumpyResult(string Version, string Blas, bool ReferenceBl
     /// <summary>The best of 3 loads after the first in the same process, as the C# bench times <c>Mnist.Load</c>.</summary>
     public double? LoadRepeatedSeconds { get; init; }
 
-    /// <summary>Milliseconds to allocate and fill 47,040,000 float32, best of 3, with numpy's 2 MiB page advice and without.</summary>
-    public (double HugePages, double Without)? FreshMemoryMs { get; init; }
+    /// <summary>Milliseconds to allocate and fill 47,040,000 float32, with numpy's 2 MiB page advice and without (best and worst of 3).</summary>
+    public FreshMemory? FreshMemoryMs { get; init; }
+
+    /// <summary>How many 2 MiB pages the kernel handed out while numpy's first load ran (from /proc/vmstat; null when unknown).</summary>
+    public int? LoadHugePages { get; init; }
 
     /// <summary>Every training time measured, in order (the row shows the best, as for the C# rows).</summary>
     public IReadOnlyList<double> TrainTimes { get; init; } = [TrainSeconds];
@@ -25,6 +28,12 @@ internal sealed record NumpyResult(string Version, string Blas, bool ReferenceBl
     public NumpyResult WithRun(double seconds, double cpuSeconds)
         => (seconds < TrainSeconds ? this with { TrainSeconds = seconds, TrainCpuSeconds = cpuSeconds } : this) with { TrainTimes = [.. TrainTimes, seconds] };
 }
+
+/// <summary>
+/// Milliseconds numpy takes to allocate and fill 188 MB of float32 in fresh memory: the best of 3 with its 2 MiB page advice
+/// and without it, and the worst of each (null from a script that timed only the best).
+/// </summary>
+internal sealed record FreshMemory(double HugePages, double Without, double? HugePagesWorst, double? WithoutWorst);
 
 /// <summary>What the PyTorch reference (bench/reference/two_layer_net_torch.py) measured, per thread count.</summary>
 internal sealed record TorchResult(string Version, IReadOnlyList<(int Threads, double Seconds, double Cpu)> Runs, double TestAccuracy,
@@ -158,9 +167,12 @@ internal static class PythonReference
         {
             LoadRepeatedSeconds = json.TryGetProperty("load_repeated_seconds", out var lr) ? lr.GetDouble() : null,
             FreshMemoryMs = json.TryGetProperty("fresh_memory_ms", out var fm) && fm.TryGetProperty("huge_page_advice", out var h)
-                && fm.TryGetProperty("without", out var w) ? (h.GetDouble(), w.GetDouble()) : null,
+                && fm.TryGetProperty("without", out var w)
+                ? new FreshMemory(h.GetDouble(), w.GetDouble(), Number(fm, "huge_page_advice_worst"), Number(fm, "without_worst")) : null,
+            LoadHugePages = json.TryGetProperty("load_huge_pages", out var hp) && hp.ValueKind == JsonValueKind.Number ? hp.GetInt32() : null,
         };
 
+        static double? Number(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
         static string Version(JsonElement blas)
             => blas.TryGetProperty("threadpoolctl", out var t) && t.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? $" {v.GetString()}" : "";
         static string Threads(JsonElement blas)

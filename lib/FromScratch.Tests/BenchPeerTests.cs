@@ -39,10 +39,20 @@ public class BenchPeerTests
             "train_seconds": 7.0, "train_cpu_seconds": 13.0, "final_test_accuracy": 0.94, "load_seconds": 0.62
             """;
         var full = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse(
-            "{" + common + """, "load_repeated_seconds": 0.049, "fresh_memory_ms": {"huge_page_advice": 11.4, "without": 68.2, "numpy_default": true}}""").RootElement);
+            "{" + common + """
+                , "load_repeated_seconds": 0.049, "load_huge_pages": 103,
+                "fresh_memory_ms": {"huge_page_advice": 11.4, "huge_page_advice_worst": 480.5, "without": 68.2, "without_worst": 90.1, "numpy_default": true}}
+                """).RootElement);
         Assert.Equal((0.62, 0.049), (full.LoadSeconds, full.LoadRepeatedSeconds!.Value));
-        Assert.Equal((11.4, 68.2), full.FreshMemoryMs!.Value);
+        Assert.Equal(new FreshMemory(11.4, 68.2, 480.5, 90.1), full.FreshMemoryMs);
+        Assert.Equal(103, full.LoadHugePages);
         Assert.Equal(0.049, full.WithRun(6.0, 12.0).LoadRepeatedSeconds);           // another training run keeps the load figures
+        Assert.Equal(103, full.WithRun(6.0, 12.0).LoadHugePages);
+
+        var withoutWorst = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse(   // an older script: best of 3 only
+            "{" + common + """, "fresh_memory_ms": {"huge_page_advice": 11.4, "without": 68.2}}""").RootElement);
+        Assert.Equal(new FreshMemory(11.4, 68.2, null, null), withoutWorst.FreshMemoryMs);
+        Assert.Null(withoutWorst.LoadHugePages);
 
         var older = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse("{" + common + "}").RootElement);
         Assert.Equal(0.62, older.LoadSeconds);
