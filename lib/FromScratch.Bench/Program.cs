@@ -211,7 +211,7 @@ int Bench(BenchOptions o)
     table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified): first in the process · best of 3 more | {firstLoad:0.000} · {load:0.000} | | | | | | |");
     if (np is not null)
         table.AppendLine($"| MNIST load, numpy reference (no verification): first in its fresh process{(np.LoadHugePages is int pages ? $" (the kernel gave it {pages} pages of 2 MiB)" : "")} · best of 3 more | {np.LoadSeconds:0.000} · {F(np.LoadRepeatedSeconds ?? double.NaN, "0.000")} | | | | | | |");
-    string reporting = Machine.FreePageReporting() is { } reports
+    string reporting = HostMemory.FreePageReporting() is { } reports
         ? $"; this machine {reports}, so a 2 MiB page that stayed free for a while comes back from the host at its first touch, which is why numpy's 2 MiB figures (and its first load) spread"
         : "";
     var (freshWhat, freshMs) = np?.FreshMemoryMs switch
@@ -293,7 +293,7 @@ int Bench(BenchOptions o)
     if (o.Markdown is { } path)
     {
         var md = new StringBuilder();
-        md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}{(Machine.FreePageReporting() is { } vm ? $"; a virtual machine that {vm}" : "")}.");
+        md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}{(HostMemory.FreePageReporting() is { } vm ? $"; a virtual machine that {vm}" : "")}.");
         md.AppendLine($"SIMD width of this run: {Machine.Width()}.");
         md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
         md.AppendLine().Append(table).AppendLine();
@@ -372,33 +372,6 @@ internal static class Work
 /// <summary>What the machine is: CPU model, SIMD ISA, load.</summary>
 internal static class Machine
 {
-    /// <summary>
-    /// Whether this virtual machine hands free memory back to its host: a virtio memory balloon (device 5) that negotiated
-    /// free page reporting (feature bit 5). Linux then reports every free block of 2^order pages (order 9: 2 MiB, the size
-    /// of a huge page) to the host, which takes it away; the next page fault there waits for the host. Null when not, or unknown.
-    /// </summary>
-    public static string? FreePageReporting()
-    {
-        try
-        {
-            if (!Directory.Exists("/sys/bus/virtio/devices")) return null;
-            foreach (var device in Directory.EnumerateDirectories("/sys/bus/virtio/devices"))
-            {
-                string id = Path.Combine(device, "device"), bits = Path.Combine(device, "features");
-                if (!File.Exists(id) || !File.Exists(bits) || File.ReadAllText(id).Trim() != "0x0005") continue;
-                string features = File.ReadAllText(bits).Trim();                   // bit k is character k
-                if (features.Length <= 5 || features[5] != '1') continue;
-                const string orderFile = "/sys/module/page_reporting/parameters/page_reporting_order";
-                int order = File.Exists(orderFile) && int.TryParse(File.ReadAllText(orderFile).Trim(), out int o) && o is >= 0 and < 20 ? o : 9;
-                long kib = 4L << order;
-                return $"reports its free memory to the host in blocks of {(kib >= 1024 ? $"{kib / 1024} MiB" : $"{kib} KiB")} (virtio-balloon free page reporting)";
-            }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return null;
-    }
-
     public static string LoadAverage()
     {
         try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }

@@ -74,3 +74,44 @@ public class BenchPeerTests
         Assert.Equal(3, slower.RunsPerThreads[1]);
     }
 }
+
+public class BenchHostMemoryTests
+{
+    /// <summary>A fake /sys with one virtio device of the given id and feature bits (character k is bit k).</summary>
+    private static string FakeSys(string device, string features, string? order)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "fromscratch-sys-" + Guid.NewGuid().ToString("N"));
+        string dev = Directory.CreateDirectory(Path.Combine(root, "bus/virtio/devices/virtio0")).FullName;
+        File.WriteAllText(Path.Combine(dev, "device"), device + "\n");
+        File.WriteAllText(Path.Combine(dev, "features"), features + "\n");
+        if (order is not null)
+        {
+            string p = Directory.CreateDirectory(Path.Combine(root, "module/page_reporting/parameters")).FullName;
+            File.WriteAllText(Path.Combine(p, "page_reporting_order"), order + "\n");
+        }
+        return root;
+    }
+
+    [Theory]
+    [InlineData("0x0005", "0110010100000000", "9", "blocks of 2 MiB")]        // a balloon that reports free pages, order 9
+    [InlineData("0x0005", "0110010100000000", "10", "blocks of 4 MiB")]
+    [InlineData("0x0005", "0110010100000000", null, "blocks of 2 MiB")]       // the kernel's default order
+    [InlineData("0x0005", "0110000100000000", "9", null)]                     // a balloon without free page reporting
+    [InlineData("0x0001", "0110010100000000", "9", null)]                     // a network card with the same bits
+    [InlineData("0x0005", "01100", "9", null)]                                // too few feature bits to say
+    public void Free_page_reporting_is_named_only_for_a_balloon_that_negotiated_it(string device, string features, string? order, string? expected)
+    {
+        string sys = FakeSys(device, features, order);
+        try
+        {
+            string? said = HostMemory.FreePageReporting(sys);
+            if (expected is null) Assert.Null(said);
+            else Assert.Contains(expected, said);
+        }
+        finally { Directory.Delete(sys, recursive: true); }
+    }
+
+    [Fact]
+    public void Without_virtio_devices_nothing_is_said()
+        => Assert.Null(HostMemory.FreePageReporting(Path.Combine(Path.GetTempPath(), "fromscratch-no-sys-" + Guid.NewGuid().ToString("N"))));
+}
