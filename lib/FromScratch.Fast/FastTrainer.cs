@@ -20,7 +20,8 @@ public static class FastTrainer
     /// Trains <paramref name="net"/>: its parameters are copied into a <see cref="FastTwoLayerNet"/>, trained there, and
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
     /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time. It is made at every call, from
-    /// what the matrices hold then, and kept only for this call: a change to the data made during the call (in
+    /// what the matrices hold then (into the arrays of the call before when they are the right size and the GC has kept
+    /// them), and kept only for this call: a change to the data made during the call (in
     /// <paramref name="onStep"/> or <paramref name="onEpoch"/>) is not seen by this run, while the readable
     /// <see cref="Trainer.Train{T}"/> would see it; the next call sees it.
     /// </summary>
@@ -41,9 +42,17 @@ public static class FastTrainer
         // (the finite check is made while the conversion counts the nonzeros: one pass over the data fewer)
         Trainer.RequireData(data, net.InputSize, net.OutputSize, parameters: new Dictionary<string, Matrix<float>>(), checkFinite: false);
         var (train, test) = Prepare(data, net.OutputSize);
-        if (!train.X.AllFinite) Shapes.RequireFinite(data.Train.X, "x_train", "Train");   // throws, naming the first one
-        if (!test.X.AllFinite) Shapes.RequireFinite(data.Test.X, "x_test", "Train");
-        return Train(net, data, train, test, options, onEpoch, onStep, clock);
+        try
+        {
+            if (!train.X.AllFinite) Shapes.RequireFinite(data.Train.X, "x_train", "Train");   // throws, naming the first one
+            if (!test.X.AllFinite) Shapes.RequireFinite(data.Test.X, "x_test", "Train");
+            return Train(net, data, train, test, options, onEpoch, onStep, clock);
+        }
+        finally
+        {   // nothing outside this call ever sees the two conversions: the next call may write its own into their arrays
+            SparseRows.Recycle(train.X);
+            SparseRows.Recycle(test.X);
+        }
     }
 
     /// <summary>Converts both splits for the fast path (in parallel; about 0.1 s for MNIST).</summary>
