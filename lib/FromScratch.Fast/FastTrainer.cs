@@ -20,8 +20,8 @@ public static class FastTrainer
     /// Trains <paramref name="net"/>: its parameters are copied into a <see cref="FastTwoLayerNet"/>, trained there, and
     /// written back into <paramref name="net"/>'s matrices in place (also when training stops with an exception).
     /// The conversion of the data to <see cref="SparseSplit"/> is part of the measured time. It is made at every call, from
-    /// what the matrices hold then (into the arrays of the call before when they are the right size and the GC has kept
-    /// them), and kept only for this call: a change to the data made during the call (in
+    /// what the matrices hold then (into the arrays of the call before on the same matrices, which are kept while those
+    /// live, when the number of nonzeros is the same), and kept only for this call: a change to the data made during the call (in
     /// <paramref name="onStep"/> or <paramref name="onEpoch"/>) is not seen by this run, while the readable
     /// <see cref="Trainer.Train{T}"/> would see it; the next call sees it.
     /// </summary>
@@ -49,9 +49,9 @@ public static class FastTrainer
             return Train(net, data, train, test, options, onEpoch, onStep, clock);
         }
         finally
-        {   // nothing outside this call ever sees the two conversions: the next call may write its own into their arrays
-            SparseRows.Recycle(train.X);
-            SparseRows.Recycle(test.X);
+        {   // nothing outside this call ever sees the two conversions: the next call on the same data may write its own into their arrays
+            SparseRows.Recycle(data.Train.X, train.X);
+            SparseRows.Recycle(data.Test.X, test.X);
         }
     }
 

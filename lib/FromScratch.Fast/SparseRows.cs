@@ -46,44 +46,42 @@ internal sealed class SparseRows
     // ---------------------------------------------------------------- spare arrays
 
     /// <summary>
-    /// The entry arrays of conversions whose caller is done with them (<see cref="Recycle"/>), held weakly: the next
-    /// conversion with as many nonzeros takes them instead of asking for new memory. New memory is what a conversion mostly
-    /// waits for: the first touch of each 4 KiB page of MNIST's 63 MB of entries costs about 20 ms here. Every entry is
-    /// written by the conversion that takes them, so nothing of the old one is ever read. The GC may drop them at any time
-    /// (arrays as large as MNIST's live until its next full collection); the next conversion then allocates, as without them.
+    /// The entry arrays of a conversion whose caller is done with it (<see cref="Recycle"/>), kept with the matrix it was
+    /// made from, for as long as that matrix lives: the next conversion of the same matrix, if it has as many nonzeros, writes
+    /// into them instead of asking for new memory. New memory is what a conversion mostly waits for: the first touch of each
+    /// 4 KiB page of MNIST's 63 MB of entries costs about 20 ms here. Every entry is written by the conversion that takes
+    /// them, so nothing of the old one is ever read; the matrix is converted anew each time.
     /// </summary>
-    private static readonly List<(WeakReference<ushort[]> Columns, WeakReference<float[]> Values, int Length)> Spares = [];
+    private static readonly ConditionalWeakTable<Matrix<float>, SparseRows> Spares = [];
 
-    /// <summary>How many conversions took a recycled pair of arrays (for tests).</summary>
-    internal static int ReusedForTests;
-
-    /// <summary>
-    /// Gives the entry arrays of <paramref name="rows"/> to the next conversion of the same size. The caller promises that
-    /// <paramref name="rows"/> is no longer read or written by anyone: after this call its contents may change at any time.
-    /// </summary>
-    internal static void Recycle(SparseRows rows)
+    /// <summary>The conversion whose arrays wait for the next conversion of <paramref name="source"/>, if any (for tests).</summary>
+    internal static SparseRows? SpareForTests(Matrix<float> source)
     {
-        int length = rows.Values.Length;
-        if (length == 0) return;
-        lock (Spares)
-        {
-            Spares.RemoveAll(s => s.Length == length || !s.Values.TryGetTarget(out _) || !s.Columns.TryGetTarget(out _));
-            if (Spares.Count >= 4) Spares.RemoveAt(0);
-            Spares.Add((new(rows.Columns), new(rows.Values), length));
-        }
+        lock (Spares) return Spares.TryGetValue(source, out var spare) ? spare : null;
     }
 
-    /// <summary>Arrays for <paramref name="total"/> entries: a recycled pair of exactly that length, or new ones (not zeroed: the caller writes every entry).</summary>
-    private static (ushort[] Columns, float[] Values) EntryArrays(int total)
+    /// <summary>
+    /// Keeps the entry arrays of <paramref name="rows"/>, converted from <paramref name="source"/>, for the next conversion of
+    /// <paramref name="source"/>. The caller promises that <paramref name="rows"/> is no longer read or written by anyone:
+    /// after this call its contents may change at any time.
+    /// </summary>
+    internal static void Recycle(Matrix<float> source, SparseRows rows)
+    {
+        lock (Spares) Spares.AddOrUpdate(source, rows);
+    }
+
+    /// <summary>
+    /// Arrays for the <paramref name="total"/> entries of <paramref name="source"/>: its recycled pair if that has exactly
+    /// this length (taken, so no other conversion gets it), or new ones (not zeroed: the caller writes every entry).
+    /// </summary>
+    private static (ushort[] Columns, float[] Values) EntryArrays(Matrix<float> source, int total)
     {
         lock (Spares)
-            for (int k = 0; k < Spares.Count; k++)
-                if (Spares[k].Length == total && Spares[k].Columns.TryGetTarget(out var columns) && Spares[k].Values.TryGetTarget(out var values))
-                {
-                    Spares.RemoveAt(k);                        // taken by this conversion alone
-                    Interlocked.Increment(ref ReusedForTests);
-                    return (columns, values);
-                }
+            if (Spares.TryGetValue(source, out var spare))
+            {
+                Spares.Remove(source);
+                if (spare.Values.Length == total) return (spare.Columns, spare.Values);
+            }
         return (GC.AllocateUninitializedArray<ushort>(total), GC.AllocateUninitializedArray<float>(total));
     }
 
@@ -188,7 +186,7 @@ internal sealed class SparseRows
     {
         int n = m.RowCount, p = m.ColumnCount;
         if (p > 65536) throw new ArgumentException($"SparseRows supports at most 65,536 columns; got {m.Shape()}.", nameof(m));
-        if (m.Storage is FromScratch.Data.RowMajorMatrix.Rows<float> rowMajor) return FromRowMajor(rowMajor.Data, n, p);   // a dataset: numpy's layout
+        if (m.Storage is FromScratch.Data.RowMajorMatrix.Rows<float> rowMajor) return FromRowMajor(m, rowMajor.Data, n, p);   // a dataset: numpy's layout
         float[] data = m.Storage is DenseColumnMajorMatrixStorage<float> dense ? dense.Data : m.ToColumnMajorArray();
         // Two reads of the matrix, in parallel row blocks: count the nonzeros of each row, then write them straight into place
         // (the arrays are not zeroed first: every entry is written).
@@ -201,7 +199,7 @@ internal sealed class SparseRows
         });
         for (int r = 0; r < n; r++) counts[r + 1] += counts[r];
         int total = counts[n];
-        var (cols, vals) = EntryArrays(total);
+        var (cols, vals) = EntryArrays(m, total);
         var middle = new int[n];
         Parallel.For(0, blocks, b => FillBlock(data, n, p, b * BlockRows, Math.Min(n, b * BlockRows + BlockRows), counts, middle, cols, vals));
         return new SparseRows(counts, middle, cols, vals, n, p, nonFinite == 0);
@@ -211,7 +209,7 @@ internal sealed class SparseRows
     /// The nonzeros of the row-major (n, p) array <paramref name="data"/> (a dataset's layout, <see cref="FromScratch.Data.RowMajorMatrix"/>):
     /// each row is read once to count and once to copy, eight numbers at a time, in parallel row blocks.
     /// </summary>
-    private static unsafe SparseRows FromRowMajor(float[] data, int n, int p)
+    private static unsafe SparseRows FromRowMajor(Matrix<float> m, float[] data, int n, int p)
     {
         int blocks = (n + BlockRows - 1) / BlockRows;
         var counts = new int[n + 1];
@@ -248,7 +246,7 @@ internal sealed class SparseRows
         });
         for (int r = 0; r < n; r++) counts[r + 1] += counts[r];
         int total = counts[n], middleColumn = p / 2 & ~1;
-        var (cols, vals) = EntryArrays(total);
+        var (cols, vals) = EntryArrays(m, total);
         var middle = new int[n];
         bool chunked = vectors && middleColumn % 8 == 0 && middleColumn + 8 <= p;   // the middle column starts a step of the vector loop
         bool packed = vectors && Avx2.IsSupported;
