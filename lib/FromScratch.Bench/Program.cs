@@ -211,7 +211,8 @@ int Bench(BenchOptions o)
     table.AppendLine($"| MNIST load from local files (`Mnist.Load`, SHA-256 verified): first in the process · best of 3 more | {firstLoad:0.000} · {load:0.000} | | | | | | |");
     if (np is not null)
         table.AppendLine($"| MNIST load, numpy reference (no verification): first in its fresh process{(np.LoadHugePages is int pages ? $" (the kernel gave it {pages} pages of 2 MiB)" : "")} · best of 3 more | {np.LoadSeconds:0.000} · {F(np.LoadRepeatedSeconds ?? double.NaN, "0.000")} | | | | | | |");
-    string reporting = HostMemory.FreePageReporting() is { } reports
+    string? hostMemory = HostMemory.FreePageReporting();   // read once: the load row and the Machine line name it
+    string reporting = hostMemory is { } reports
         ? $"; this machine {reports}, so a 2 MiB page that stayed free for a while comes back from the host at its first touch, which is why numpy's 2 MiB figures (and its first load) spread"
         : "";
     var (freshWhat, freshMs) = np?.FreshMemoryMs switch
@@ -293,7 +294,7 @@ int Bench(BenchOptions o)
     if (o.Markdown is { } path)
     {
         var md = new StringBuilder();
-        md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}{(HostMemory.FreePageReporting() is { } vm ? $"; a virtual machine that {vm}" : "")}.");
+        md.AppendLine($"Machine: {Machine.Cpu()}, {Environment.ProcessorCount} logical cores, {Machine.Isa()}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; fast kernels: {Simd.Description}{(hostMemory is { } vm ? $"; a virtual machine that {vm}" : "")}.");
         md.AppendLine($"SIMD width of this run: {Machine.Width()}.");
         md.AppendLine($"Run: {o.Iterations} iterations, seed {o.Seed}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end {Machine.LoadAverage()} (1, 5, 15 min).");
         md.AppendLine().Append(table).AppendLine();
