@@ -12,8 +12,14 @@ internal sealed record NumpyResult(string Version, string Blas, bool ReferenceBl
     double TrainSeconds, double TrainCpuSeconds, double TestAccuracy, double LoadSeconds,
     double? NumgradSeconds, IReadOnlyList<GridCell> Grid)
 {
-    /// <summary>The best of 3 loads after the first in the same process, as the C# bench times <c>Mnist.Load</c>.</summary>
+    /// <summary>The best of the loads after the first in the same process (<see cref="LoadRepeats"/> of them), as the C# bench times <c>Mnist.Load</c>.</summary>
     public double? LoadRepeatedSeconds { get; init; }
+
+    /// <summary>The first of those loads: the one that still replaces the arrays of the load in a fresh process.</summary>
+    public double? LoadRepeatedFirstSeconds { get; init; }
+
+    /// <summary>How many loads were timed after the first (3 in scripts older than the count).</summary>
+    public int LoadRepeats { get; init; } = 3;
 
     /// <summary>Milliseconds to allocate and fill 47,040,000 float32, with numpy's 2 MiB page advice and without (best and worst of 3).</summary>
     public FreshMemory? FreshMemoryMs { get; init; }
@@ -166,6 +172,8 @@ internal static class PythonReference
             json.TryGetProperty("numgrad_seconds", out var ng) ? ng.GetDouble() : null, Grid(json))
         {
             LoadRepeatedSeconds = json.TryGetProperty("load_repeated_seconds", out var lr) ? lr.GetDouble() : null,
+            LoadRepeatedFirstSeconds = Number(json, "load_repeated_first_seconds"),
+            LoadRepeats = json.TryGetProperty("load_repeats", out var repeats) && repeats.ValueKind == JsonValueKind.Number ? repeats.GetInt32() : 3,
             FreshMemoryMs = json.TryGetProperty("fresh_memory_ms", out var fm) && fm.TryGetProperty("huge_page_advice", out var h)
                 && fm.TryGetProperty("without", out var w)
                 ? new FreshMemory(h.GetDouble(), w.GetDouble(), Number(fm, "huge_page_advice_worst"), Number(fm, "without_worst")) : null,

@@ -23,11 +23,11 @@ public static class FastTrainer
     /// what the matrices hold then (into the arrays of the call before on the same matrices, which are kept while those
     /// live, when the number of nonzeros is the same), and kept only for this call: a change to the data made during the call (in
     /// <paramref name="onStep"/> or <paramref name="onEpoch"/>) is not seen by this run, while the readable
-    /// <see cref="Trainer.Train{T}"/> would see it; the next call sees it.
+    /// <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/> would see it; the next call sees it.
     /// </summary>
     /// <exception cref="EngineMismatchException">
     /// Before the first step, on one batch, the engine's loss or gradient differed from <c>net.Loss(x, t)</c> or <c>net.Gradient(x, t)</c>
-    /// (for example after a change to <see cref="TwoLayerNet{T}"/>): nothing was trained; use <see cref="Trainer.Train{T}"/>.
+    /// (for example after a change to <see cref="TwoLayerNet{T}"/>): nothing was trained; use <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/>.
     /// </exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite, or stayed worse than guessing.</exception>
     public static TrainingHistory Train(TwoLayerNet<float> net, Dataset<float> data, TrainingOptions options,

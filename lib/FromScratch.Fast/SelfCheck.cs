@@ -7,7 +7,7 @@ namespace FromScratch.Fast;
 /// The engine refused to train because it does not compute what the network computes: on one batch its loss or its gradient
 /// differs from the network's own <see cref="TwoLayerNet{T}.Loss"/> or <see cref="TwoLayerNet{T}.Gradient"/> by more than
 /// float32 rounding explains. The engine runs the tutorial's network (affine → sigmoid → affine → softmax, cross-entropy);
-/// a changed <see cref="TwoLayerNet{T}"/> (another activation, another loss) trains on the readable path, <see cref="Trainer.Train{T}"/>.
+/// a changed <see cref="TwoLayerNet{T}"/> (another activation, another loss) trains on the readable path, <see cref="Trainer.Train{T}(INetwork{T}, Dataset{T}, TrainingOptions, Action{EpochResult}?, Action{int, double}?)"/>.
 /// </summary>
 public sealed class EngineMismatchException : Exception
 {

@@ -40,10 +40,10 @@ public class BenchPeerTests
             """;
         var full = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse(
             "{" + common + """
-                , "load_repeated_seconds": 0.049, "load_huge_pages": 103,
+                , "load_repeated_seconds": 0.049, "load_repeated_first_seconds": 0.331, "load_repeats": 8, "load_huge_pages": 103,
                 "fresh_memory_ms": {"huge_page_advice": 11.4, "huge_page_advice_worst": 480.5, "without": 68.2, "without_worst": 90.1, "numpy_default": true}}
                 """).RootElement);
-        Assert.Equal((0.62, 0.049), (full.LoadSeconds, full.LoadRepeatedSeconds!.Value));
+        Assert.Equal((0.62, 0.049, 0.331, 8), (full.LoadSeconds, full.LoadRepeatedSeconds!.Value, full.LoadRepeatedFirstSeconds!.Value, full.LoadRepeats));
         Assert.Equal(new FreshMemory(11.4, 68.2, 480.5, 90.1), full.FreshMemoryMs);
         Assert.Equal(103, full.LoadHugePages);
         Assert.Equal(0.049, full.WithRun(6.0, 12.0).LoadRepeatedSeconds);           // another training run keeps the load figures
@@ -57,6 +57,8 @@ public class BenchPeerTests
         var older = PythonReference.ReadNumpy(System.Text.Json.JsonDocument.Parse("{" + common + "}").RootElement);
         Assert.Equal(0.62, older.LoadSeconds);
         Assert.Null(older.LoadRepeatedSeconds);
+        Assert.Null(older.LoadRepeatedFirstSeconds);
+        Assert.Equal(3, older.LoadRepeats);                                          // scripts before the count timed 3
         Assert.Null(older.FreshMemoryMs);
     }
 
